@@ -1,0 +1,72 @@
+/*
+ * Ticket spinlocks: fair (CPUs get the lock in arrival order), and waiters
+ * sleep in WFE instead of hammering the bus.  The unlocking store-release
+ * clears the waiters' exclusive monitors, which is the event that wakes
+ * them.  Only usable once the MMU and caches are on (see atomic.h).
+ */
+#ifndef ASM_SPINLOCK_H
+#define ASM_SPINLOCK_H
+
+#include "types.h"
+#include "irqflags.h"
+
+typedef struct spinlock {
+	u16 owner;
+	u16 next;
+} __aligned(4) spinlock_t;
+
+#define SPINLOCK_INIT { 0, 0 }
+#define DEFINE_SPINLOCK(x) spinlock_t x = SPINLOCK_INIT
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+	l->owner = 0;
+	l->next = 0;
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
+	u16 now;
+
+	/* LDAXRH arms the monitor so that the owner's STLRH wakes our WFE. */
+	__asm__ volatile(
+		"	sevl\n"
+		"1:	wfe\n"
+		"	ldaxrh	%w0, [%1]\n"
+		"	cmp	%w0, %w2\n"
+		"	b.ne	1b\n"
+		: "=&r"(now)
+		: "r"(&l->owner), "r"(ticket)
+		: "memory", "cc");
+}
+
+static inline bool spin_trylock(spinlock_t *l)
+{
+	u32 old = __atomic_load_n((u32 *)l, __ATOMIC_RELAXED);
+	u16 owner = old & 0xffff, next = old >> 16;
+	u32 want;
+
+	if (owner != next)
+		return false;
+	want = (u32)owner | ((u32)(u16)(next + 1) << 16);
+	return __atomic_compare_exchange_n((u32 *)l, &old, want, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
+}
+
+static inline bool spin_is_locked(spinlock_t *l)
+{
+	u32 v = __atomic_load_n((u32 *)l, __ATOMIC_RELAXED);
+
+	return (v & 0xffff) != (v >> 16);
+}
+
+#define spin_lock_irqsave(l, flags) do { (flags) = local_irq_save(); spin_lock(l); } while (0)
+#define spin_unlock_irqrestore(l, flags) do { spin_unlock(l); local_irq_restore(flags); } while (0)
+
+#endif

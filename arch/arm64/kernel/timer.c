@@ -1,0 +1,84 @@
+/*
+ * The tick: each CPU programs its own EL1 virtual timer (CNTV) to fire
+ * tick_hz times a second.  The counter frequency comes from CNTFRQ_EL0
+ * (62.5 MHz under QEMU, 54 MHz on a real Pi 4), never from a constant.
+ */
+#include "timer.h"
+#include "irq.h"
+#include "kernel.h"
+#include "params.h"
+#include "asm/percpu.h"
+#include "asm/sysreg.h"
+
+u64 timer_freq;
+u32 tick_hz;
+static unsigned int timer_intid;
+static u64 tick_cycles;
+
+static void timer_reload(void)
+{
+	write_sysreg(cntv_tval_el0, tick_cycles);
+	write_sysreg(cntv_ctl_el0, 1);	/* enabled, not masked */
+	isb();
+}
+
+static void timer_irq(unsigned int intid, void *arg)
+{
+	(void)intid;
+	(void)arg;
+	this_cpu()->ticks++;
+	timer_reload();
+}
+
+/* The DT lists the PPIs as: secure phys, non-secure phys, virtual, hyp. */
+int timer_dt_init(const struct fdt *f)
+{
+	int node = fdt_next_compatible(f, -1, "arm,armv8-timer");
+	const u32 *irqs;
+	int len, intid;
+
+	if (node < 0)
+		node = fdt_next_compatible(f, -1, "arm,armv7-timer");
+	if (node < 0) {
+		printk("timer: no arm,armv8-timer node in the device tree\n");
+		return -ENODEV;
+	}
+	irqs = fdt_getprop(f, node, "interrupts", &len);
+	if (!irqs || len < 36) {
+		printk("timer: the timer node has no virtual timer interrupt\n");
+		return -EINVAL;
+	}
+	intid = dt_irq_to_intid(irqs + 6, NULL);
+	if (intid < 16 || intid >= 32) {
+		printk("timer: virtual timer interrupt is not a PPI\n");
+		return -EINVAL;
+	}
+	timer_intid = (unsigned int)intid;
+	timer_freq = read_cntfrq();
+	if (!timer_freq) {
+		printk("timer: CNTFRQ_EL0 is 0 (firmware did not set it)\n");
+		return -EINVAL;
+	}
+	tick_hz = boot_params.hz;
+	tick_cycles = timer_freq / tick_hz;
+	return request_irq(timer_intid, timer_irq, NULL, false);
+}
+
+void timer_cpu_init(void)
+{
+	irq_enable_local(timer_intid);
+	timer_reload();
+}
+
+void udelay(u64 us)
+{
+	u64 end = read_cntvct() + us * timer_freq / 1000000;
+
+	while (read_cntvct() < end)
+		cpu_relax();
+}
+
+void mdelay(u64 ms)
+{
+	udelay(ms * 1000);
+}

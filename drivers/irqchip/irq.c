@@ -1,0 +1,150 @@
+/*
+ * Interrupt dispatch: pick the GIC driver the device tree asks for, keep a
+ * handler per INTID, and run the acknowledge / handle / end-of-interrupt
+ * loop for every IRQ exception.  SGIs 0..7 are IPIs.
+ */
+#include "irq.h"
+#include "kernel.h"
+#include "ktest.h"
+#include "smp.h"
+#include "asm/percpu.h"
+#include "asm/ptregs.h"
+
+extern struct irqchip gic_v2_chip, gic_v3_chip;
+
+struct irqchip *irqchip;
+
+static struct {
+	irq_handler_t fn;
+	void *arg;
+} handlers[NR_IRQS];
+
+static const struct {
+	const char *compatible;
+	struct irqchip *chip;
+} gic_matches[] = {
+	{ "arm,gic-400", &gic_v2_chip },
+	{ "arm,cortex-a15-gic", &gic_v2_chip },
+	{ "arm,cortex-a9-gic", &gic_v2_chip },
+	{ "arm,gic-v3", &gic_v3_chip },
+};
+
+int irqchip_probe(const struct fdt *f)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(gic_matches); i++) {
+		int node = fdt_next_compatible(f, -1, gic_matches[i].compatible);
+
+		if (node < 0)
+			continue;
+		int err = gic_matches[i].chip->probe(f, node);
+
+		if (err)
+			return err;
+		irqchip = gic_matches[i].chip;
+		return 0;
+	}
+	return -ENODEV;
+}
+
+/* GIC binding: <type number flags>; type 0 = SPI (INTID 32 + n), 1 = PPI
+ * (INTID 16 + n); flags bits 0-3 are the trigger (1/2 = edge). */
+int dt_irq_to_intid(const u32 *cells_be, bool *edge)
+{
+	u32 type = fdt_be32(&cells_be[0]);
+	u32 num = fdt_be32(&cells_be[1]);
+	u32 flags = fdt_be32(&cells_be[2]);
+
+	if (edge)
+		*edge = (flags & 0xf) == 1 || (flags & 0xf) == 2;
+	if (type == 0 && num < 988)
+		return (int)(32 + num);
+	if (type == 1 && num < 16)
+		return (int)(16 + num);
+	return -EINVAL;
+}
+
+int request_irq(unsigned int intid, irq_handler_t fn, void *arg, bool edge)
+{
+	if (intid >= NR_IRQS || !irqchip)
+		return -EINVAL;
+	handlers[intid].arg = arg;
+	handlers[intid].fn = fn;
+	irqchip->enable(intid, edge);
+	return 0;
+}
+
+void irq_enable_local(unsigned int intid)
+{
+	irqchip->enable(intid, false);
+}
+
+void irq_init(void)
+{
+	irqchip->init();
+	irqchip->cpu_init();
+}
+
+void irq_cpu_init(void)
+{
+	irqchip->cpu_init();
+	/* SGIs are enabled per CPU on GICv3 (fixed on for GICv2). */
+	for (unsigned int i = 0; i < NR_IPIS; i++)
+		irqchip->enable(i, true);
+}
+
+static void handle_ipi(unsigned int ipi)
+{
+	this_cpu()->ipis[ipi]++;
+	switch (ipi) {
+	case IPI_CALL_FUNC:
+		generic_smp_call_function_interrupt();
+		break;
+	case IPI_STOP:
+		cpu_halt();
+	case IPI_RESCHEDULE:
+	case IPI_PING:
+	default:
+		break;
+	}
+}
+
+void irq_handle(struct pt_regs *regs)
+{
+	struct cpu_data *cd = this_cpu();
+
+	cd->irq_nesting++;
+	for (;;) {
+		unsigned int intid;
+		u32 raw = irqchip->ack(&intid);
+
+		if (intid >= SPURIOUS_INTID)
+			break;
+		cd->irqs++;
+		if (intid < 16) {
+			/* EOI first: an IPI_STOP handler does not come back. */
+			irqchip->eoi(raw);
+			handle_ipi(intid);
+			continue;
+		}
+		if (intid < NR_IRQS && handlers[intid].fn)
+			handlers[intid].fn(intid, handlers[intid].arg);
+		else
+			printk("irq: unexpected INTID %u\n", intid);
+		irqchip->eoi(raw);
+	}
+	cd->irq_nesting--;
+	ktest_tick(regs);
+}
+
+void send_ipi(unsigned int cpu, enum ipi_type ipi)
+{
+	irqchip->send_sgi(ipi, cpu);
+}
+
+void send_ipi_mask(const cpumask_t *mask, enum ipi_type ipi)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, mask)
+		irqchip->send_sgi(ipi, cpu);
+}

@@ -1,0 +1,20 @@
+/* The kernel command line (/chosen/bootargs), parsed once at boot. */
+#ifndef RONDO_PARAMS_H
+#define RONDO_PARAMS_H
+
+#include "types.h"
+
+struct boot_params {
+	unsigned int maxcpus;		/* CPUs to bring up at boot, boot CPU included */
+	unsigned int hz;		/* timer tick rate */
+	const char *ktest;		/* suites to run at boot, NULL = none */
+	char cmdline[512];
+};
+
+extern struct boot_params boot_params;
+
+/* Parse 'cmdline' into boot_params; unknown words are reported, bad values
+ * keep the default and are reported. */
+void parse_bootargs(const char *cmdline);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * Shell commands register themselves with SHELL_CMD, anywhere in the
+ * tree; the shell (kernel/shell.c) finds them in the .shell_cmds section.
+ * A command returns 0, or a negative errno after printing a one-line error.
+ */
+#ifndef RONDO_SHELL_H
+#define RONDO_SHELL_H
+
+#include "types.h"
+
+#define SHELL_MAX_LINE 255
+#define SHELL_MAX_ARGS 16
+
+struct shell_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;	/* arguments, e.g. "[-v]" */
+	const char *help;	/* one line */
+};
+
+#define SHELL_CMD(cname, cfn, cusage, chelp)					\
+	static const struct shell_cmd __shell_cmd_##cname			\
+	__attribute__((section(".shell_cmds"), used, aligned(8))) = {		\
+		#cname, cfn, cusage, chelp					\
+	}
+
+/* Run one command line as if typed (used by tests). */
+int shell_exec(const char *line);
+void shell_run(void) __attribute__((noreturn));
+
+#endif

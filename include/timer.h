@@ -1,0 +1,19 @@
+/* The per-CPU tick from the ARM generic timer (arch/arm64/kernel/timer.c). */
+#ifndef RONDO_TIMER_H
+#define RONDO_TIMER_H
+
+#include "types.h"
+#include "fdt.h"
+
+extern u64 timer_freq;		/* CNTFRQ, Hz */
+extern u32 tick_hz;
+
+int timer_dt_init(const struct fdt *f);
+void timer_cpu_init(void);	/* start this CPU's tick */
+
+static inline u64 ns_to_cycles(u64 ns) { return ns * timer_freq / 1000000000ULL; }
+static inline u64 cycles_to_ns(u64 c) { return c * 1000ULL / (timer_freq / 1000000ULL); }
+void udelay(u64 us);
+void mdelay(u64 ms);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * The four global CPU masks.  Writers go through set_cpu_*() so that each
+ * update is one atomic bit operation: a secondary marks itself online
+ * while the boot CPU may be reading the same word.  Readers use the const
+ * pointers, as in Linux.
+ */
+#include "smp.h"
+#include "asm/atomic.h"
+
+static cpumask_t possible, present, online, active;
+
+const cpumask_t *const cpu_possible_mask = &possible;
+const cpumask_t *const cpu_present_mask = &present;
+const cpumask_t *const cpu_online_mask = &online;
+const cpumask_t *const cpu_active_mask = &active;
+
+static void assign(cpumask_t *m, unsigned int cpu, bool on)
+{
+	if (on)
+		set_bit(cpu, m->bits);
+	else
+		clear_bit(cpu, m->bits);
+}
+
+void set_cpu_possible(unsigned int cpu, bool on) { assign(&possible, cpu, on); }
+void set_cpu_present(unsigned int cpu, bool on) { assign(&present, cpu, on); }
+void set_cpu_online(unsigned int cpu, bool on) { assign(&online, cpu, on); }
+void set_cpu_active(unsigned int cpu, bool on) { assign(&active, cpu, on); }

@@ -1,0 +1,224 @@
+/*
+ * Bringing the secondary CPUs up, and calling functions on other CPUs.
+ *
+ * Logical ids are dense: the boot CPU is 0 whatever its MPIDR, the others
+ * follow in device-tree order.  A CPU is possible if the DT lists it,
+ * present once its boot method is usable, online once it runs and takes
+ * interrupts, active once the scheduler may send it work.
+ */
+#include "smp.h"
+#include "cpu_ops.h"
+#include "irq.h"
+#include "kernel.h"
+#include "params.h"
+#include "psci.h"
+#include "timer.h"
+#include "asm/atomic.h"
+#include "asm/irqflags.h"
+#include "asm/sysreg.h"
+
+struct cpu_data cpu_data[NR_CPUS];
+u64 cpu_logical_map[NR_CPUS] = { [0 ... NR_CPUS - 1] = INVALID_HWID };
+static int cpu_dt_node[NR_CPUS];
+
+/* Bring-up timing, in counter cycles, for `cpus -v` and the benchmarks. */
+u64 cpu_bringup_cycles[NR_CPUS];
+u64 boot_all_active_cycles;
+
+extern struct { u64 ttbr0, tcr, mair, sctlr; } mmu_boot_regs;
+void dcache_clean_inval_range(u64 start, u64 end);
+
+int get_logical_index(u64 mpidr)
+{
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_logical_map[cpu] == (mpidr & MPIDR_HWID_MASK))
+			return cpu;
+	return -ENOENT;
+}
+
+static int read_cpu_reg(const struct fdt *f, int cpus, int node, u64 *mpidr)
+{
+	int ac = fdt_address_cells(f, cpus);
+	const void *reg;
+	int len;
+
+	reg = fdt_getprop(f, node, "reg", &len);
+	if (ac < 1 || ac > 2 || !reg || len < ac * 4)
+		return -EINVAL;
+	*mpidr = fdt_read_cells(reg, ac);
+	if (*mpidr & ~MPIDR_HWID_MASK)
+		return -EINVAL;
+	return 0;
+}
+
+static bool is_cpu_node(const struct fdt *f, int node)
+{
+	const char *type = fdt_prop_string(f, node, "device_type");
+
+	return type && !strcmp(type, "cpu");
+}
+
+/* Fill possible, cpu_logical_map and (through cpu_ops) present. */
+void smp_setup_cpus(const struct fdt *f)
+{
+	u64 boot_mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
+	int cpus = fdt_path_offset(f, "/cpus");
+	unsigned int next = 1;
+	bool boot_seen = false;
+
+	cpu_logical_map[0] = boot_mpidr;
+	cpu_dt_node[0] = -1;
+	set_cpu_possible(0, true);
+	set_cpu_present(0, true);
+	if (cpus < 0) {
+		printk("smp: no /cpus node in the device tree; running on the boot CPU only\n");
+		return;
+	}
+	for (int node = fdt_first_child(f, cpus); node >= 0; node = fdt_next_sibling(f, node)) {
+		u64 mpidr;
+
+		if (!is_cpu_node(f, node))
+			continue;
+		if (read_cpu_reg(f, cpus, node, &mpidr)) {
+			printk("smp: %s: bad or missing reg; skipping it\n", fdt_node_name(f, node));
+			continue;
+		}
+		if (mpidr == boot_mpidr) {
+			boot_seen = true;
+			cpu_dt_node[0] = node;
+			continue;
+		}
+		if (get_logical_index(mpidr) >= 0) {
+			printk("smp: %s: duplicate MPIDR 0x%lx; skipping it\n", fdt_node_name(f, node), mpidr);
+			continue;
+		}
+		if (next >= NR_CPUS) {
+			printk("smp: more CPUs in the device tree than NR_CPUS=%d; ignoring %s\n",
+			       NR_CPUS, fdt_node_name(f, node));
+			continue;
+		}
+		if (!fdt_node_enabled(f, node)) {
+			printk("smp: %s is disabled in the device tree\n", fdt_node_name(f, node));
+			continue;
+		}
+		cpu_logical_map[next] = mpidr;
+		cpu_dt_node[next] = node;
+		set_cpu_possible(next, true);
+		next++;
+	}
+	if (!boot_seen)
+		printk("smp: boot CPU (MPIDR 0x%lx) is not in the device tree\n", boot_mpidr);
+	for (unsigned int cpu = 1; cpu < next; cpu++)
+		if (init_cpu_ops(cpu, f, cpu_dt_node[cpu]) == 0)
+			set_cpu_present(cpu, true);
+	/* The boot CPU needs a method only to be restarted after hotplug. */
+	if (cpu_dt_node[0] >= 0 && fdt_getprop(f, cpu_dt_node[0], "enable-method", NULL))
+		init_cpu_ops(0, f, cpu_dt_node[0]);
+}
+
+#define BRINGUP_TIMEOUT_MS 1000
+
+static int boot_secondary(unsigned int cpu)
+{
+	u64 start, deadline;
+
+	cpu_data[cpu].boot_failed = false;
+	/* The new CPU reads these with its MMU and caches off. */
+	dcache_clean_inval_range((u64)cpu_logical_map, (u64)(cpu_logical_map + NR_CPUS));
+	dcache_clean_inval_range((u64)&mmu_boot_regs, (u64)(&mmu_boot_regs + 1));
+	dcache_clean_inval_range((u64)&cpu_data[cpu], (u64)(&cpu_data[cpu] + 1));
+
+	start = read_cntvct();
+	if (cpu_ops[cpu]->cpu_boot(cpu))
+		return -EIO;
+	deadline = start + timer_freq / 1000 * BRINGUP_TIMEOUT_MS;
+	while (!cpu_active(cpu)) {
+		if (read_cntvct() > deadline) {
+			/* If it turns up late it must not join: it parks itself. */
+			WRITE_ONCE(cpu_data[cpu].boot_failed, true);
+			dsb(sy);
+			if (cpu_active(cpu))
+				break;
+			printk("smp: CPU%u (MPIDR 0x%lx) did not come online within %d ms\n",
+			       cpu, cpu_logical_map[cpu], BRINGUP_TIMEOUT_MS);
+			return -ETIMEDOUT;
+		}
+		cpu_relax();
+	}
+	cpu_bringup_cycles[cpu] = read_cntvct() - start;
+	return 0;
+}
+
+void smp_init(void)
+{
+	unsigned int cpu, up = 1, failed = 0;
+	u64 start = read_cntvct();
+
+	for_each_cpu(cpu, cpu_present_mask) {
+		if (cpu == 0)
+			continue;
+		if (up >= boot_params.maxcpus)
+			break;
+		if (boot_secondary(cpu) == 0)
+			up++;
+		else
+			failed++;
+	}
+	boot_all_active_cycles = read_cntvct();
+	printk("smp: brought up %u of %u possible CPUs in %lu us%s\n", up,
+	       cpumask_weight(cpu_possible_mask), cycles_to_ns(boot_all_active_cycles - start) / 1000,
+	       failed ? " (some failed: see above)" : "");
+}
+
+/* C entry of a secondary CPU, on its own stack with the MMU on. */
+void secondary_start_kernel(unsigned int cpu)
+{
+	struct cpu_data *cd = &cpu_data[cpu];
+
+	write_sysreg(tpidr_el1, cd);
+	cd->cpu = cpu;
+	cd->mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
+	if (READ_ONCE(cd->boot_failed)) {
+		/* The boot CPU gave up on us: do not appear half-way. */
+		if (psci_available())
+			psci_cpu_off();
+		cpu_halt();
+	}
+	irq_cpu_init();
+	timer_cpu_init();
+	set_cpu_online(cpu, true);
+	set_cpu_active(cpu, true);
+	local_irq_enable();
+	for (;;)
+		wfi();
+}
+
+void cpu_halt(void)
+{
+	unsigned int cpu = smp_processor_id();
+
+	local_irq_disable();
+	if (system_state != SYSTEM_EARLY) {
+		set_cpu_active(cpu, false);
+		set_cpu_online(cpu, false);
+	}
+	for (;;)
+		wfi();
+}
+
+void smp_stop_others(void)
+{
+	cpumask_t others;
+	u64 deadline = read_cntvct() + timer_freq / 10;
+
+	cpumask_copy(&others, cpu_online_mask);
+	cpumask_clear_cpu(smp_processor_id(), &others);
+	send_ipi_mask(&others, IPI_STOP);
+	while (read_cntvct() < deadline) {
+		cpumask_t still;
+
+		if (!cpumask_and(&still, cpu_online_mask, &others))
+			return;
+		cpu_relax();
+	}
+}
