@@ -23,7 +23,8 @@ void console_write(const char *s, size_t n);	/* raw, caller holds nothing */
 /* Shell input: next received byte, sleeping in WFI while there is none. */
 int console_getc(void);
 int console_getc_nowait(void);
-/* Test hook: copy every console byte into buf as well (NULL to stop). */
+/* Test hook: send console output into buf instead of the UART (NULL
+ * to stop); *len counts the bytes kept, the rest is dropped. */
 void console_capture(char *buf, size_t size, size_t *len);
 
 #endif

@@ -40,7 +40,7 @@ int psci_dt_init(const struct fdt *f)
 
 	psci.conduit = PSCI_CONDUIT_NONE;
 	if (node < 0) {
-		printk("psci: no /psci node in the device tree: secondaries need another enable-method\n");
+		printk("psci: no /psci node in the device tree (no PSCI: CPUs must use spin-table)\n");
 		return -ENODEV;
 	}
 	method = fdt_prop_string(f, node, "method");

@@ -1,0 +1,81 @@
+/* The tick runs on every online CPU at the configured rate; IPIs arrive. */
+#include "ktest.h"
+#include "irq.h"
+#include "smp.h"
+#include "timer.h"
+#include "asm/atomic.h"
+#include "asm/sysreg.h"
+
+static void wait_ms(u64 ms)
+{
+	u64 end = read_cntvct() + timer_freq / 1000 * ms;
+
+	while (read_cntvct() < end)
+		cpu_relax();
+}
+
+static void every_cpu_ticks(struct ktest *t)
+{
+	static u64 before[NR_CPUS];
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		before[cpu] = READ_ONCE(cpu_data[cpu].ticks);
+	wait_ms(100);
+	for_each_online_cpu(cpu)
+		KT_EXPECT(t, READ_ONCE(cpu_data[cpu].ticks) > before[cpu]);
+}
+
+static void tick_rate_matches_hz(struct ktest *t)
+{
+	u64 ms = 500, expect = tick_hz * ms / 1000;
+	u64 start = READ_ONCE(this_cpu()->ticks), got;
+
+	wait_ms(ms);
+	got = READ_ONCE(this_cpu()->ticks) - start;
+	/* Wide bounds: without -icount the host may stall a vCPU. */
+	if (got < expect / 2 || got > expect * 3 / 2)
+		ktest_fail(t, __FILE__, __LINE__, "%lu ticks in %lu ms at %u Hz, expected about %lu",
+			   got, ms, tick_hz, expect);
+}
+
+static void counter_is_monotonic_across_cpus(struct ktest *t)
+{
+	u64 prev = 0;
+
+	for (int i = 0; i < 10000; i++) {
+		u64 now = read_cntvct();
+
+		KT_ASSERT(t, now >= prev);
+		prev = now;
+	}
+	KT_EXPECT(t, timer_freq >= 1000000);
+}
+
+static void ping_reaches_every_cpu(struct ktest *t)
+{
+	static u64 before[NR_CPUS];
+	unsigned int cpu;
+	cpumask_t others;
+	u64 deadline;
+
+	cpumask_copy(&others, cpu_online_mask);
+	cpumask_clear_cpu(smp_processor_id(), &others);
+	if (cpumask_empty(&others))
+		KT_SKIP(t, "needs 2 CPUs");
+	for_each_cpu(cpu, &others)
+		before[cpu] = READ_ONCE(cpu_data[cpu].ipis[IPI_PING]);
+	send_ipi_mask(&others, IPI_PING);
+	deadline = read_cntvct() + timer_freq / 10;
+	for_each_cpu(cpu, &others) {
+		while (READ_ONCE(cpu_data[cpu].ipis[IPI_PING]) == before[cpu] && read_cntvct() < deadline)
+			cpu_relax();
+		KT_EXPECT_EQ(t, READ_ONCE(cpu_data[cpu].ipis[IPI_PING]), before[cpu] + 1);
+	}
+}
+
+KTEST_SUITE(irq,
+	KTEST_CASE(every_cpu_ticks),
+	KTEST_CASE(tick_rate_matches_hz),
+	KTEST_CASE(counter_is_monotonic_across_cpus),
+	KTEST_CASE(ping_reaches_every_cpu));

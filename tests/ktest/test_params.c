@@ -1,0 +1,45 @@
+/* Boot argument parsing: known words set values, bad ones keep defaults. */
+#include "ktest.h"
+#include "params.h"
+
+static struct boot_params saved;
+
+static void save(void) { saved = boot_params; }
+static void restore(void) { boot_params = saved; }
+
+static void values_are_parsed(struct ktest *t)
+{
+	save();
+	parse_bootargs("maxcpus=3 hz=250 ktest=fdt,smp");
+	KT_EXPECT_EQ(t, boot_params.maxcpus, 3);
+	KT_EXPECT_EQ(t, boot_params.hz, 250);
+	KT_EXPECT_STREQ(t, boot_params.ktest, "fdt,smp");
+	restore();
+}
+
+static void nosmp_and_maxcpus_zero(struct ktest *t)
+{
+	save();
+	parse_bootargs("nosmp");
+	KT_EXPECT_EQ(t, boot_params.maxcpus, 1);
+	boot_params.maxcpus = 8;
+	parse_bootargs("maxcpus=0");
+	KT_EXPECT_EQ(t, boot_params.maxcpus, 1);
+	restore();
+}
+
+static void bad_values_keep_defaults(struct ktest *t)
+{
+	save();
+	boot_params.maxcpus = 8;
+	boot_params.hz = 100;
+	parse_bootargs("maxcpus=lots hz=5 hz=99999 maxcpus= bogus=1 =");
+	KT_EXPECT_EQ(t, boot_params.maxcpus, 8);
+	KT_EXPECT_EQ(t, boot_params.hz, 100);
+	restore();
+}
+
+KTEST_SUITE(params,
+	KTEST_CASE(values_are_parsed),
+	KTEST_CASE(nosmp_and_maxcpus_zero),
+	KTEST_CASE(bad_values_keep_defaults));

@@ -1,0 +1,55 @@
+/*
+ * The harness tested by itself: run by name only (ktest=ktest_selftest),
+ * and the host driver checks that exactly the cases meant to fail do,
+ * each with the right reason, and that the run goes on after each.
+ */
+#include "ktest.h"
+#include "asm/atomic.h"
+
+static u64 bad_addr = 0x7ff0000000UL;
+
+static void passes(struct ktest *t)
+{
+	KT_EXPECT_EQ(t, 2 + 2, 4);
+}
+
+static void fails_expectation(struct ktest *t)
+{
+	KT_EXPECT_EQ(t, 2 + 2, 5);
+}
+
+static void fails_assertion(struct ktest *t)
+{
+	KT_ASSERT(t, 1 == 2);
+	ktest_fail(t, __FILE__, __LINE__, "not reached: the assertion ends the case");
+}
+
+static void takes_exception(struct ktest *t)
+{
+	/* Unmapped on every board: above all RAM and devices, below 2^39. */
+	volatile u64 *nowhere = (volatile u64 *)(READ_ONCE(bad_addr));
+
+	(void)t;
+	(void)*nowhere;
+}
+
+static void hangs(struct ktest *t)
+{
+	(void)t;
+	for (;;)
+		__asm__ volatile("yield");
+}
+
+static void skips(struct ktest *t)
+{
+	KT_SKIP(t, "skipping on purpose");
+}
+
+KTEST_SUITE_EXPLICIT(ktest_selftest,
+	KTEST_CASE(passes),
+	KTEST_CASE(fails_expectation),
+	KTEST_CASE(fails_assertion),
+	KTEST_CASE(takes_exception),
+	KTEST_CASE_TIMEOUT(hangs, 300),
+	KTEST_CASE(skips),
+	KTEST_CASE(passes));
