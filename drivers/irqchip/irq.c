@@ -11,6 +11,7 @@
 #include "asm/ptregs.h"
 
 extern struct irqchip gic_v2_chip, gic_v3_chip;
+void bench_ping_ipi(void);
 
 struct irqchip *irqchip;
 
@@ -101,8 +102,10 @@ static void handle_ipi(unsigned int ipi)
 		break;
 	case IPI_STOP:
 		cpu_halt();
-	case IPI_RESCHEDULE:
 	case IPI_PING:
+		bench_ping_ipi();
+		break;
+	case IPI_RESCHEDULE:
 	default:
 		break;
 	}

@@ -1,0 +1,107 @@
+/*
+ * `bench`: the platform's figures, one "name value unit" line each, meant
+ * to be read under QEMU -icount where virtual time is a function of the
+ * instructions executed (scripts/bench.sh, docs/benchmarks.md).
+ */
+#include "shell.h"
+#include "irq.h"
+#include "kernel.h"
+#include "smp.h"
+#include "timer.h"
+#include "asm/atomic.h"
+#include "asm/irqflags.h"
+#include "asm/sysreg.h"
+
+extern u64 cpu_bringup_cycles[NR_CPUS];
+extern u64 boot_all_active_cycles;
+
+#define PINGS 101
+
+/* One ping-pong at a time: the initiator sends IPI_PING to the responder,
+ * whose handler sends one straight back. */
+static struct {
+	int initiator, responder;
+	u64 pongs;
+} pingpong = { -1, -1, 0 };
+
+void bench_ping_ipi(void)
+{
+	int cpu = (int)smp_processor_id();
+
+	if (cpu == READ_ONCE(pingpong.responder))
+		send_ipi((unsigned int)READ_ONCE(pingpong.initiator), IPI_PING);
+	else if (cpu == READ_ONCE(pingpong.initiator))
+		WRITE_ONCE(pingpong.pongs, pingpong.pongs + 1);
+}
+
+static void sort_u64(u64 *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			u64 tmp = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = tmp;
+		}
+}
+
+static void print_ns(const char *name, u64 ns, const char *unit)
+{
+	if (!strcmp(unit, "ms"))
+		kprintf("%s_smp%u %lu.%03lu ms\n", name, cpumask_weight(cpu_possible_mask),
+			ns / 1000000, ns / 1000 % 1000);
+	else
+		kprintf("%s_smp%u %lu.%03lu us\n", name, cpumask_weight(cpu_possible_mask),
+			ns / 1000, ns % 1000);
+}
+
+static u64 ipi_roundtrip_ns(unsigned int target)
+{
+	static u64 samples[PINGS];
+
+	WRITE_ONCE(pingpong.initiator, (int)smp_processor_id());
+	WRITE_ONCE(pingpong.responder, (int)target);
+	for (int i = 0; i < PINGS; i++) {
+		u64 before = READ_ONCE(pingpong.pongs), t0 = read_cntvct();
+
+		send_ipi(target, IPI_PING);
+		while (READ_ONCE(pingpong.pongs) == before)
+			cpu_relax();
+		samples[i] = read_cntvct() - t0;
+	}
+	WRITE_ONCE(pingpong.responder, -1);
+	WRITE_ONCE(pingpong.initiator, -1);
+	sort_u64(samples, PINGS);
+	return cycles_to_ns(samples[PINGS / 2]);
+}
+
+static int cmd_bench(int argc, char **argv)
+{
+	u64 bringup[NR_CPUS], sum = 0;
+	int n = 0;
+	unsigned int cpu;
+
+	(void)argv;
+	if (argc != 1) {
+		kprintf("usage: bench\n");
+		return -EINVAL;
+	}
+	if (irqs_disabled())
+		local_irq_enable();
+	print_ns("boot_to_all_active", cycles_to_ns(boot_all_active_cycles), "ms");
+	for_each_online_cpu(cpu)
+		if (cpu) {
+			bringup[n++] = cpu_bringup_cycles[cpu];
+			sum += cpu_bringup_cycles[cpu];
+		}
+	if (n) {
+		sort_u64(bringup, n);
+		print_ns("secondary_bringup_median", cycles_to_ns(bringup[n / 2]), "us");
+		print_ns("secondary_bringup_total", cycles_to_ns(sum), "us");
+		print_ns("ipi_roundtrip_median", ipi_roundtrip_ns(cpumask_next(0, cpu_online_mask)), "us");
+	} else {
+		kprintf("# one CPU online: no bring-up or IPI figures\n");
+	}
+	return 0;
+}
+SHELL_CMD(bench, cmd_bench, "", "print the benchmark figures (run under --icount)");
