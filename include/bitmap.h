@@ -46,9 +46,11 @@ unsigned int find_next_bit(const unsigned long *a, unsigned int nbits, unsigned 
  */
 int bitmap_print_list(char *buf, size_t size, const unsigned long *a, unsigned int nbits);
 /*
- * Parse a cpulist ("0-3,5", "" or whitespace-only = empty, optional
- * Linux-style stride "0-7:2").  Returns 0, -EINVAL for malformed text or a
- * reversed range, -ERANGE for a bit >= nbits.  dst is unchanged on error.
+ * Parse a cpulist ("0-3,5", "" or whitespace-only = empty; blanks allowed
+ * around numbers).  A range may take a stride, "0-7:2" = 0,2,4,6, or
+ * Linux's used/group form, "0-7:2/4" = 0,1,4,5.  Returns 0, -EINVAL for
+ * malformed text or a reversed range, -ERANGE for a bit >= nbits.  dst is
+ * replaced on success and unchanged on error.
  */
 int bitmap_parse_list(const char *s, unsigned long *dst, unsigned int nbits);
 

@@ -1,6 +1,7 @@
 /*
- * CPU masks with Linux's names (lib/cpumask.c).  The four global masks
- * (possible, present, online, active) live in kernel/cpumasks.c.
+ * CPU masks with Linux's names: inline wrappers over lib/bitmap.c.  The
+ * four global masks (possible, present, online, active) live in
+ * kernel/cpumasks.c.
  */
 #ifndef RONDO_CPUMASK_H
 #define RONDO_CPUMASK_H

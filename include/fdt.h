@@ -100,7 +100,8 @@ int fdt_translate(const struct fdt *f, int node, u64 bus_addr, u64 *cpu_addr);
 /* fdt_reg followed by fdt_translate. */
 int fdt_reg_cpu(const struct fdt *f, int node, int index, u64 *addr, u64 *size);
 
-/* Memory reservation block: entry 'index'; -FDT_ERR_NOTFOUND past the end. */
+/* Memory reservation block: entry 'index'; -FDT_ERR_NOTFOUND past the end,
+ * which is the first entry of size 0 (libfdt's and Linux's reading). */
 int fdt_mem_rsv(const struct fdt *f, int index, u64 *addr, u64 *size);
 
 #endif

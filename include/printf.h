@@ -1,8 +1,10 @@
 /*
  * Formatted output into a buffer (lib/printf.c).  Supported conversions:
  * %d %i %u %x %X %o %c %s %p %% with flags '-', '0', ' ', '+', '#', a field
- * width and precision (numbers or '*'), and length modifiers hh h l ll z t.
+ * width and precision (numbers or '*'), and length modifiers hh h l ll z t j.
  * %p prints 0x followed by 16 hex digits.  A NULL %s prints "(null)".
+ * Widths and precisions are capped at 4096; an unknown conversion is
+ * printed as written.
  * Return values follow C99: vsnprintf returns the length the whole output
  * would have had; scnprintf returns what was actually written (excluding NUL).
  */

@@ -17,8 +17,10 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 
 /*
  * Parse an unsigned number: base 0 accepts 0x (hex), 0 (octal) prefixes as C
- * does.  The whole string must be consumed.  Returns 0, -EINVAL (not a
- * number, empty, trailing junk) or -ERANGE (overflow).
+ * does, base 16 an optional 0x.  The whole string must be consumed, except
+ * that, as in Linux, a leading '+' and one trailing newline are allowed.
+ * Returns 0, -EINVAL (not a number, empty, trailing junk, bad base) or
+ * -ERANGE (overflow); *res is only written on success.
  */
 int kstrtoul(const char *s, unsigned int base, unsigned long *res);
 int kstrtol(const char *s, unsigned int base, long *res);
