@@ -1,0 +1,7 @@
+#!/usr/bin/env python3
+"""Every on-target KTAP suite on QEMU virt, GICv3, 64 CPUs."""
+import sys
+sys.dont_write_bytecode = True
+import targetlib
+
+targetlib.ktest_main(['--gic', '3', '--smp', '64'], timeout=300)

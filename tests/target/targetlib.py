@@ -1,0 +1,198 @@
+"""Shared code of the on-target .t scripts: boot through qemu/run, judge the
+serial output, print TAP for prove.
+
+Each .t exits 0 once it has printed its plan; failures are `not ok` lines.
+A non-zero exit means the script itself broke.  Logs go to build/logs/.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "qemu"))
+import ktap  # noqa: E402
+
+RUNNER = os.path.join(REPO, "qemu", "run")
+LOG_DIR = os.path.join(REPO, "build", "logs")
+TAIL_LINES = 40
+
+EXIT_MEANING = {0: "exit 0", 1: "QEMU error (exit 1)", 2: "usage error (exit 2)",
+                3: "kernel panic (exit 3)", 124: "timeout (exit 124)"}
+KLOG_RE = re.compile(r"^\[C\d+\] ")
+CPUS_RE = re.compile(r"^(possible|present|online|active): (.*)$")
+
+
+def test_name():
+    return os.path.splitext(os.path.basename(sys.argv[0]))[0]
+
+
+class Run:
+    """One qemu/run invocation and what it printed."""
+
+    def __init__(self, tag, rc, output, stderr, log):
+        self.tag = tag
+        self.rc = rc
+        self.output = output.decode("utf-8", "replace")
+        self.stderr = stderr
+        self.log = log
+
+    def lines(self):
+        return [l.rstrip("\r") for l in self.output.split("\n")]
+
+    def kernel_log(self):
+        return [l for l in self.lines() if KLOG_RE.match(l)]
+
+    def outcome(self):
+        return EXIT_MEANING.get(self.rc, f"exit {self.rc}")
+
+    def tail(self):
+        out = [f"--- {self.tag}: qemu/run {self.outcome()}; last serial lines "
+               f"(full log {os.path.relpath(self.log, REPO)}):"]
+        out += self.lines()[-TAIL_LINES:]
+        err = [l for l in self.stderr.splitlines() if l.strip()]
+        if err:
+            out += ["--- qemu/run stderr:"] + err[-10:]
+        return out
+
+
+def run_qemu(tag, args, timeout, cmds_bytes=None):
+    """Boot with qemu/run; tag names the log files under build/logs/."""
+    os.makedirs(LOG_DIR, exist_ok=True)
+    log = os.path.join(LOG_DIR, f"{tag}.log")
+    argv = [sys.executable, RUNNER, "--timeout", str(timeout), "--log", log] + list(args)
+    if cmds_bytes is not None:
+        cmds_file = os.path.join(LOG_DIR, f"{tag}.cmds")
+        with open(cmds_file, "wb") as f:
+            f.write(b"\n".join(cmds_bytes) + b"\n")
+        argv += ["--cmds-file", cmds_file]
+    try:
+        # The runner has its own timeout; this one only guards against a
+        # runner that itself hangs.
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=timeout + 60 if timeout else None)
+        rc, out, err = p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired as e:
+        rc, out = 124, e.stdout or b""
+        err = (e.stderr or b"").decode("utf-8", "replace") + "\nqemu/run itself hung"
+    with open(os.path.join(LOG_DIR, f"{tag}.stderr"), "w") as f:
+        f.write(err)
+    return Run(tag, rc, out, err, log)
+
+
+class Tap:
+    """Numbered TAP lines; the plan is printed last, when the count is known."""
+
+    def __init__(self):
+        self.count = 0
+        self.failed = 0
+
+    def ok(self, cond, desc, directive="", diag=()):
+        self.count += 1
+        if not cond:
+            self.failed += 1
+        line = f"{'ok' if cond else 'not ok'} {self.count} - {desc.replace('#', chr(92) + '#')}"
+        if directive:
+            line += f" # {directive}"
+        print(line)
+        if not cond:
+            self.diag(diag)
+        sys.stdout.flush()
+        return cond
+
+    def diag(self, lines):
+        for l in lines:
+            print("# " + l)
+
+    def done(self):
+        print(f"1..{self.count}")
+        sys.stdout.flush()
+        return 0
+
+
+def finish_run(tap, run, failed_before):
+    """After a run's checks: show its serial tail if any of them failed."""
+    if tap.failed > failed_before:
+        tap.diag(run.tail())
+
+
+def skip_all(reason):
+    print(f"1..0 # SKIP {reason}")
+    sys.exit(0)
+
+
+def ktest_main(args, timeout, extra=None):
+    """A matrix entry: run every KTAP suite once and report each case.
+    extra(tap, run) may add checks of its own."""
+    tap = Tap()
+    name = test_name()
+    run = run_qemu(name, list(args) + ["--append", "ktest=all"], timeout)
+    for c in ktap.checks(ktap.parse(run.output)):
+        tap.ok(c.ok, c.desc, c.directive, c.diagnostics)
+    if extra:
+        extra(tap, run)
+    tap.ok(run.rc == 0, f"qemu/run finished: {run.outcome()}")
+    finish_run(tap, run, 0)
+    sys.exit(tap.done())
+
+
+def parse_cpulist(text):
+    """Linux cpulist ("0-1,3", "" for none) to a set; None if malformed."""
+    cpus = set()
+    if text == "":
+        return cpus
+    for part in text.split(","):
+        m = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if not m:
+            return None
+        lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
+        if hi < lo:
+            return None
+        cpus.update(range(lo, hi + 1))
+    return cpus
+
+
+def cpus_answers(run, after=0):
+    """Each complete `cpus` answer as {key: text}, with its line index;
+    kernel log lines in between are ignored."""
+    answers, current = [], None
+    for i, line in enumerate(run.lines()):
+        if i < after or KLOG_RE.match(line):
+            continue
+        m = CPUS_RE.match(line)
+        if not m:
+            continue
+        key, value = m.groups()
+        if key == "possible":
+            current = {"line": i}
+        if current is None:
+            continue
+        current[key] = value
+        if key == "active":
+            if len(current) == 5:
+                answers.append(current)
+            current = None
+    return answers
+
+
+def first_line(run, pattern, after=0):
+    """Index of the first output line at or after `after` matching pattern."""
+    rx = re.compile(pattern)
+    for i, line in enumerate(run.lines()):
+        if i >= after and rx.search(line):
+            return i
+    return None
+
+
+def check_cpus(tap, run, label, expect):
+    """expect maps keys (possible, ...) to the exact text after 'key: '."""
+    answers = cpus_answers(run)
+    if not tap.ok(bool(answers), f"{label}: `cpus` answered"):
+        return None
+    got = answers[0]
+    for key, want in expect.items():
+        tap.ok(got[key] == want, f"{label}: {key}: {want}",
+               diag=[f"got '{key}: {got[key]}'"])
+    return got
