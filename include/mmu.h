@@ -21,6 +21,17 @@ void mmu_map(u64 pa, u64 size, enum map_type type);
  * read with their MMU off). */
 void mmu_enable_boot_cpu(void);
 bool addr_is_ram(u64 pa, u64 size);
+/*
+ * Runtime mappings of single pages outside the boot map (after
+ * page_alloc_init; any CPU; irq-safe).  mmu_map_page returns 0, -EEXIST
+ * (already mapped), -EINVAL (unaligned, or inside a block) or -ENOMEM (no
+ * page for a table).  mmu_unmap_range returns once no CPU can use the old
+ * translations any more, so the pages may be freed then.
+ */
+int mmu_map_page(u64 va, u64 pa, enum map_type type);
+void mmu_unmap_range(u64 va, u64 size);
+/* Software walk: false when 'va' is not mapped. */
+bool mmu_virt_to_phys(u64 va, phys_addr_t *pa);
 /* Translate with the AT instruction: PAR_EL1, for tests. */
 u64 mmu_probe(u64 va, bool write);
 

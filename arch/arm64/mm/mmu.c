@@ -8,6 +8,9 @@
  */
 #include "mmu.h"
 #include "kernel.h"
+#include "page_alloc.h"
+#include "asm/atomic.h"
+#include "asm/spinlock.h"
 #include "asm/stack.h"
 #include "asm/sysreg.h"
 
@@ -195,4 +198,119 @@ u64 mmu_probe(u64 va, bool write)
 		__asm__ volatile("at s1e1r, %0" :: "r"(va));
 	isb();
 	return read_sysreg(par_el1);
+}
+
+/*
+ * Runtime changes (stacks, later anything vmalloc-like).  Every CPU walks
+ * these tables, so: a new table is zeroed and made visible before the
+ * entry that points to it; a new leaf needs no TLB work, since an invalid
+ * entry is never cached; a cleared leaf is followed by a broadcast TLBI
+ * and only then may the caller reuse the page.  Live blocks are never
+ * split here (that would need break-before-make), and a valid entry is
+ * never rewritten.
+ */
+static DEFINE_SPINLOCK(mmu_lock);
+
+/* The boot pool while it lasts, then the page allocator. */
+static u64 *alloc_table_runtime(void)
+{
+	u64 *t;
+
+	if (pool_used < POOL_PAGES)
+		return pool[pool_used++];
+	t = alloc_page();
+	if (t)
+		memset(t, 0, PAGE_SIZE);
+	return t;
+}
+
+/* The L3 entry for 'va' in *pte; 0, -ENOENT (no table and !create),
+ * -ENOMEM or -EINVAL (a block maps va). */
+static int walk_runtime(u64 va, bool create, u64 **pte)
+{
+	u64 *table = root;
+
+	for (int l = 1; l < 3; l++) {
+		u64 *e = &table[(va >> level_shift(l)) & 511];
+
+		if (!(*e & PTE_VALID)) {
+			u64 *t;
+
+			if (!create)
+				return -ENOENT;
+			t = alloc_table_runtime();
+			if (!t)
+				return -ENOMEM;
+			dsb(ishst);	/* zeroes before the pointer to them */
+			WRITE_ONCE(*e, (u64)t | PTE_TYPE_TABLE);
+		} else if ((*e & 3) == PTE_TYPE_BLOCK) {
+			return -EINVAL;
+		}
+		table = (u64 *)(*e & PTE_ADDR);
+	}
+	*pte = &table[(va >> level_shift(3)) & 511];
+	return 0;
+}
+
+int mmu_map_page(u64 va, u64 pa, enum map_type type)
+{
+	unsigned long flags;
+	u64 *pte;
+	int err;
+
+	if ((va | pa) & (PAGE_SIZE - 1) || va >= (1UL << VA_BITS))
+		return -EINVAL;
+	spin_lock_irqsave(&mmu_lock, flags);
+	err = walk_runtime(va, true, &pte);
+	if (!err && (*pte & PTE_VALID))
+		err = -EEXIST;
+	if (!err) {
+		WRITE_ONCE(*pte, pa | type_attrs(type) | PTE_TYPE_TABLE);
+		/* Visible to every walker before anyone is told of the page. */
+		dsb(ishst);
+		isb();
+	}
+	spin_unlock_irqrestore(&mmu_lock, flags);
+	return err;
+}
+
+void mmu_unmap_range(u64 va, u64 size)
+{
+	u64 start = ALIGN_DOWN(va, PAGE_SIZE), end = ALIGN_UP(va + size, PAGE_SIZE);
+	unsigned long flags;
+	u64 *pte;
+
+	spin_lock_irqsave(&mmu_lock, flags);
+	for (u64 a = start; a < end; a += PAGE_SIZE) {
+		int err = walk_runtime(a, false, &pte);
+
+		WARN_ON(err == -EINVAL);	/* block: not ours to take apart */
+		if (!err)
+			WRITE_ONCE(*pte, 0);
+	}
+	/* Entries cleared before the invalidation, which is broadcast to
+	 * the inner-shareable domain; the DSB waits for every CPU. */
+	dsb(ishst);
+	for (u64 a = start; a < end; a += PAGE_SIZE)
+		__asm__ volatile("tlbi vaae1is, %0" :: "r"(a >> 12) : "memory");
+	dsb(ish);
+	isb();
+	spin_unlock_irqrestore(&mmu_lock, flags);
+}
+
+bool mmu_virt_to_phys(u64 va, phys_addr_t *pa)
+{
+	u64 *table = root, e = 0;
+	int l;
+
+	for (l = 1; l <= 3; l++) {
+		e = READ_ONCE(table[(va >> level_shift(l)) & 511]);
+		if (!(e & PTE_VALID))
+			return false;
+		if (l == 3 || (e & 3) == PTE_TYPE_BLOCK)
+			break;
+		table = (u64 *)(e & PTE_ADDR);
+	}
+	*pa = (e & PTE_ADDR & ~((1UL << level_shift(l)) - 1)) | (va & ((1UL << level_shift(l)) - 1));
+	return true;
 }
