@@ -26,14 +26,14 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -nostdlib -fno-builtin -fno-stack-protector \
 	-march=armv8-a -mgeneral-regs-only -mno-outline-atomics -mstrict-align \
 	-fpie -fvisibility=hidden -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
-	-fno-common -ffunction-sections -fdata-sections \
+	-fno-common -ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
 	-DNR_CPUS=$(NR_CPUS) -Iinclude -Iarch/arm64/include -MMD -MP
 ASFLAGS := -D__ASSEMBLER__ -DNR_CPUS=$(NR_CPUS) -Iinclude -Iarch/arm64/include -MMD -MP -g
 LDFLAGS := -pie --no-dynamic-linker -z notext -z norelro --no-warn-rwx-segments \
 	--build-id=none -T linker.ld -Map=$(B)/rondo.map
 
 KSRC := $(wildcard arch/arm64/kernel/*.S arch/arm64/kernel/*.c arch/arm64/mm/*.c \
-	drivers/*/*.c kernel/*.c lib/*.c tests/ktest/*.c)
+	drivers/*/*.c kernel/*.c kernel/*/*.c lib/*.c tests/ktest/*.c)
 KOBJS := $(patsubst %,$(KOBJ)/%.o,$(basename $(KSRC)))
 
 all: $(B)/Image

@@ -7,6 +7,13 @@
 #include "printf.h"
 #include "string.h"
 
+/* A line being assembled by kprintf (per task, or per CPU in IRQs). */
+#define LINE_MAX 256
+struct line_buf {
+	char buf[LINE_MAX];
+	unsigned int len;
+};
+
 /* Kernel log: each line is prefixed with the CPU ("[C2] ...") and written
  * whole, so lines from different CPUs never mix. */
 int printk(const char *fmt, ...) __printf(1, 2);

@@ -26,6 +26,6 @@ struct shell_cmd {
 
 /* Run one command line as if typed (used by tests). */
 int shell_exec(const char *line);
-void shell_run(void) __attribute__((noreturn));
+int shell_thread(void *arg);	/* the shell's kthread body */
 
 #endif

@@ -6,6 +6,7 @@
 #include "console.h"
 #include "kernel.h"
 #include "irq.h"
+#include "wait.h"
 #include "asm/spinlock.h"
 #include "asm/sysreg.h"
 
@@ -27,6 +28,8 @@ static bool uart_irq_edge;
 static char rx_ring[RX_RING];
 static unsigned int rx_head, rx_tail;
 static DEFINE_SPINLOCK(rx_lock);
+static DECLARE_WAIT_QUEUE_HEAD(rx_wait);
+static bool rx_irq_works;
 
 static char *cap_buf;
 static size_t cap_size, *cap_len;
@@ -136,6 +139,8 @@ static void console_irq(unsigned int intid, void *arg)
 	rx_drain();
 	uart->irq_ack(uart_base);
 	spin_unlock(&rx_lock);
+	WRITE_ONCE(rx_irq_works, true);
+	wake_up(&rx_wait);
 }
 
 void console_irq_init(void)
@@ -164,6 +169,11 @@ int console_getc_nowait(void)
 	return c;
 }
 
+static bool rx_ready(void)
+{
+	return READ_ONCE(rx_tail) != READ_ONCE(rx_head);
+}
+
 int console_getc(void)
 {
 	for (;;) {
@@ -171,11 +181,11 @@ int console_getc(void)
 
 		if (c >= 0)
 			return c;
-		/* WFI with IRQs masked still wakes on a pending IRQ, which is
-		 * then taken as soon as they are unmasked: no lost wake-up. */
-		local_irq_disable();
-		if (rx_tail == rx_head)
-			wfi();
-		local_irq_enable();
+		/* Sleep until the receive IRQ; until it has been seen to work,
+		 * also wake now and then to poll the UART. */
+		if (READ_ONCE(rx_irq_works))
+			wait_event(rx_wait, rx_ready());
+		else
+			wait_event_timeout(rx_wait, rx_ready(), 20000000);
 	}
 }

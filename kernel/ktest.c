@@ -1,7 +1,7 @@
 /*
  * The on-target test runner: KTAP version 1 over the console.
  *
- * Each case runs on the calling CPU under a jump buffer.  A failed
+ * Each case runs in the runner's task under a jump buffer.  A failed
  * assertion jumps back directly; an exception in the case, or the tick
  * finding the case past its deadline, rewrites the interrupted context so
  * that the exception return lands in ktest_longjmp instead.  The runner
@@ -15,22 +15,25 @@
 #include "timer.h"
 #include "asm/irqflags.h"
 #include "asm/percpu.h"
+#include "sched.h"
+#include "wait.h"
 #include "asm/ptregs.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
 
-struct ktest_cpu {
+struct ktest_task {
 	u64 jmpbuf[13];
 	u64 fault_jmpbuf[13];
 	bool armed;
 	bool expect_fault;
 	u64 fault_esr;
 	u64 deadline;
-	struct ktest *current;
+	struct ktest *test;
 	char reason[200];
 };
 
-static struct ktest_cpu ktest_cpus[NR_CPUS];
+/* One test run at a time (the boot run or the shell's `test`). */
+static struct ktest_task runner_state;
 
 extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
 int ktest_setjmp(u64 *buf);
@@ -54,7 +57,7 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ..
 void ktest_abort(struct ktest *t)
 {
 	(void)t;
-	ktest_longjmp(ktest_cpus[smp_processor_id()].jmpbuf);
+	ktest_longjmp(current->ktest->jmpbuf);
 }
 
 void ktest_skip(struct ktest *t, const char *fmt, ...)
@@ -77,10 +80,12 @@ static void redirect(struct pt_regs *regs, u64 *buf)
 
 bool ktest_handle_exception(struct pt_regs *regs, const char *what)
 {
-	struct ktest_cpu *kc = this_cpu()->ktest;
+	struct ktest_task *kc = current->ktest;
 	char desc[160];
 
-	if (!kc || !kc->armed)
+	/* Only a fault in the test's own code, not in an interrupt handler
+	 * that happened to interrupt it, can be unwound. */
+	if (!kc || !kc->armed || this_cpu()->irq_nesting)
 		return false;
 	if (kc->expect_fault) {
 		kc->fault_esr = regs->esr;
@@ -98,7 +103,7 @@ bool ktest_handle_exception(struct pt_regs *regs, const char *what)
 
 void ktest_tick(struct pt_regs *regs)
 {
-	struct ktest_cpu *kc = this_cpu()->ktest;
+	struct ktest_task *kc = current->ktest;
 
 	if (!kc || !kc->armed || this_cpu()->irq_nesting || read_cntvct() < kc->deadline)
 		return;
@@ -110,7 +115,7 @@ void ktest_tick(struct pt_regs *regs)
 
 u64 ktest_expect_fault(void (*fn)(void *), void *arg)
 {
-	struct ktest_cpu *kc = this_cpu()->ktest;
+	struct ktest_task *kc = current->ktest;
 	volatile u64 esr = 0;
 
 	if (!kc || !kc->armed)
@@ -131,12 +136,12 @@ enum result { RES_PASS, RES_FAIL, RES_SKIP };
 
 static enum result run_case(const struct ktest_case *c, unsigned int index)
 {
-	struct ktest_cpu *kc = &ktest_cpus[smp_processor_id()];
+	struct ktest_task *kc = &runner_state;
 	struct ktest t = { .name = c->name };
 	u32 ms = c->timeout_ms ? c->timeout_ms : DEFAULT_TIMEOUT_MS;
 
-	this_cpu()->ktest = kc;
-	kc->current = &t;
+	current->ktest = kc;
+	kc->test = &t;
 	kc->reason[0] = '\0';
 	kc->deadline = read_cntvct() + timer_freq / 1000 * ms;
 	if (ktest_setjmp(kc->jmpbuf) == 0) {
@@ -149,12 +154,15 @@ static enum result run_case(const struct ktest_case *c, unsigned int index)
 		kc->expect_fault = false;
 		console_capture(NULL, 0, NULL);
 		console_unlock_if_owner();
+		/* Locks the case died holding stay held; at least let this CPU
+		 * schedule again. */
+		this_cpu()->preempt_count = 0;
 		local_irq_enable();
 		if (!kc->reason[0])
 			snprintf(kc->reason, sizeof(kc->reason), "aborted");
 		t.failures++;
 	}
-	this_cpu()->ktest = NULL;
+	current->ktest = NULL;
 	if (kc->reason[0]) {
 		kprintf("    not ok %u %s # %s\n", index, c->name, kc->reason);
 		return RES_FAIL;
@@ -279,3 +287,13 @@ static int cmd_test(int argc, char **argv)
 	return ktest_run(argc == 2 ? argv[1] : "all") ? -EIO : 0;
 }
 SHELL_CMD(test, cmd_test, "[list|all|SUITES]", "run on-target tests (KTAP output)");
+
+void machine_poweroff(void);
+
+/* The boot-time run (ktest= on the command line): run, then power off. */
+int ktest_thread(void *arg)
+{
+	ktest_run(arg);
+	machine_poweroff();
+	return 0;
+}

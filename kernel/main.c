@@ -10,7 +10,12 @@
 #include "fdt.h"
 #include "irq.h"
 #include "ktest.h"
+#include "kthread.h"
+#include "page_alloc.h"
+#include "sched.h"
+#include "stop_machine.h"
 #include "mmu.h"
+#include "page_alloc.h"
 #include "params.h"
 #include "psci.h"
 #include "smp.h"
@@ -25,8 +30,8 @@ u64 boot_dtb_pa;
 extern char _head[], _end[];
 
 void smp_setup_cpus(const struct fdt *f);
-void shell_run(void);
-void machine_poweroff(void);
+int shell_thread(void *arg);
+int ktest_thread(void *arg);
 
 static void read_memory(const struct fdt *f)
 {
@@ -117,6 +122,8 @@ void start_kernel(u64 dtb_pa, u64 entry_el)
 	map_devices(f);
 	mmu_enable_boot_cpu();
 	system_state = SYSTEM_MMU_ON;
+	page_alloc_init();
+	sched_init();		/* this flow becomes CPU 0's idle task */
 
 	irq_init();
 	if (timer_dt_init(f))
@@ -130,10 +137,12 @@ void start_kernel(u64 dtb_pa, u64 entry_el)
 
 	system_state = SYSTEM_SMP;
 	smp_init();
+	cpu_stop_init();
 
-	if (boot_params.ktest) {
-		ktest_run(boot_params.ktest);
-		machine_poweroff();
-	}
-	shell_run();
+	/* The first real task: the test run asked for on the command line,
+	 * or the shell. */
+	if (!(boot_params.ktest ? kthread_run(ktest_thread, (void *)boot_params.ktest, "ktest")
+				: kthread_run(shell_thread, NULL, "shell")))
+		panic("cannot start the first task");
+	cpu_idle();
 }

@@ -6,21 +6,29 @@
  */
 #include "kernel.h"
 #include "console.h"
+#include "sched.h"
 #include "smp.h"
 #include "asm/spinlock.h"
 #include "asm/atomic.h"
 
-#define LINE_MAX 256
 
 static DEFINE_SPINLOCK(console_lock);
 static int console_owner = -1;		/* CPU inside the lock, for recursion */
-static int console_open_line = -1;	/* CPU whose partial line is on screen */
+/* Whose partial line is on screen: a task's, or a CPU's (IRQ context). */
+static const void *console_open_line;
 
-struct line_buf {
-	char buf[LINE_MAX];
-	unsigned int len;
-};
-static struct line_buf line_bufs[NR_CPUS];
+/* Interrupt handlers and early boot write through a per-CPU buffer; tasks
+ * through their own, since a task may move to another CPU mid-line. */
+static struct line_buf cpu_line_bufs[NR_CPUS];
+
+static struct line_buf *my_line_buf(void)
+{
+	struct cpu_data *cd = this_cpu();
+
+	if (cd->rq && !cd->irq_nesting && !(current->flags & PF_IDLE))
+		return &current->line;
+	return &cpu_line_bufs[cd->cpu];
+}
 
 /* Returns true if we took the lock (false: early boot, or this CPU is
  * already inside it because an exception interrupted a write). */
@@ -54,12 +62,12 @@ static void console_lock_drop(bool taken)
 }
 
 /* Caller holds the console: end someone else's partial line first. */
-static void emit(int cpu, const char *s, size_t n, bool ends_line)
+static void emit(const void *owner, const char *s, size_t n, bool ends_line)
 {
-	if (console_open_line >= 0 && console_open_line != cpu)
+	if (console_open_line && console_open_line != owner)
 		console_write("\n", 1);
 	console_write(s, n);
-	console_open_line = ends_line ? -1 : cpu;
+	console_open_line = ends_line ? NULL : owner;
 }
 
 static void flush_line(struct line_buf *lb, bool ends_line)
@@ -67,7 +75,7 @@ static void flush_line(struct line_buf *lb, bool ends_line)
 	unsigned long flags = local_irq_save();
 	bool taken = console_lock_take();
 
-	emit((int)smp_processor_id(), lb->buf, lb->len, ends_line);
+	emit(lb, lb->buf, lb->len, ends_line);
 	lb->len = 0;
 	console_lock_drop(taken);
 	local_irq_restore(flags);
@@ -77,8 +85,10 @@ int vkprintf(const char *fmt, va_list ap)
 {
 	char tmp[LINE_MAX];
 	int n = vscnprintf(tmp, sizeof(tmp), fmt, ap);
-	unsigned long flags = local_irq_save();	/* the line buffer is per CPU */
-	struct line_buf *lb = &line_bufs[smp_processor_id()];
+	/* IRQs off: an interrupt handler on this CPU must not write into the
+	 * buffer we are filling (it uses the per-CPU one, but we may be it). */
+	unsigned long flags = local_irq_save();
+	struct line_buf *lb = my_line_buf();
 
 	for (int i = 0; i < n; i++) {
 		lb->buf[lb->len++] = tmp[i];
@@ -105,7 +115,7 @@ int kprintf(const char *fmt, ...)
 void kflush(void)
 {
 	unsigned long flags = local_irq_save();
-	struct line_buf *lb = &line_bufs[smp_processor_id()];
+	struct line_buf *lb = my_line_buf();
 
 	if (lb->len)
 		flush_line(lb, false);
@@ -131,7 +141,7 @@ int printk(const char *fmt, ...)
 	}
 	flags = local_irq_save();
 	taken = console_lock_take();
-	emit((int)cpu, buf, (size_t)n, true);
+	emit(NULL, buf, (size_t)n, true);
 	console_lock_drop(taken);
 	local_irq_restore(flags);
 	return n;

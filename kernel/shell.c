@@ -118,10 +118,11 @@ static int read_line(char *buf)
 	}
 }
 
-void shell_run(void)
+int shell_thread(void *arg)
 {
 	char line[SHELL_MAX_LINE + 1];
 
+	(void)arg;
 	kprintf("\nRondo shell. Type 'help' for commands.\n");
 	for (;;) {
 		int n;

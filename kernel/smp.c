@@ -12,6 +12,7 @@
 #include "kernel.h"
 #include "params.h"
 #include "psci.h"
+#include "sched.h"
 #include "timer.h"
 #include "asm/atomic.h"
 #include "asm/irqflags.h"
@@ -178,6 +179,7 @@ void secondary_start_kernel(unsigned int cpu)
 	write_sysreg(tpidr_el1, cd);
 	cd->cpu = cpu;
 	cd->mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
+	sched_init_secondary(cpu);	/* this flow becomes the idle task */
 	if (READ_ONCE(cd->boot_failed)) {
 		/* The boot CPU gave up on us: do not appear half-way. */
 		if (psci_available())
@@ -189,8 +191,7 @@ void secondary_start_kernel(unsigned int cpu)
 	set_cpu_online(cpu, true);
 	set_cpu_active(cpu, true);
 	local_irq_enable();
-	for (;;)
-		wfi();
+	cpu_idle();
 }
 
 void cpu_halt(void)

@@ -84,24 +84,29 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info,
 
 	if (cpu >= NR_CPUS || !cpu_online(cpu))
 		return -ENXIO;
+	/* Our call slots are per CPU: stay on this one until done. */
+	preempt_disable();
 	if (cpu == smp_processor_id()) {
 		flags = local_irq_save();
 		func(info);
 		local_irq_restore(flags);
-		return 0;
+	} else {
+		csd_queue(cpu, func, info);
+		send_ipi(cpu, IPI_CALL_FUNC);
+		if (wait)
+			csd_wait(&csd_slots[smp_processor_id()][cpu]);
 	}
-	csd_queue(cpu, func, info);
-	send_ipi(cpu, IPI_CALL_FUNC);
-	if (wait)
-		csd_wait(&csd_slots[smp_processor_id()][cpu]);
+	preempt_enable();
 	return 0;
 }
 
 void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func, void *info, bool wait)
 {
-	unsigned int self = smp_processor_id(), cpu;
+	unsigned int self, cpu;
 	cpumask_t targets;
 
+	preempt_disable();
+	self = smp_processor_id();
 	cpumask_and(&targets, mask, cpu_online_mask);
 	cpumask_clear_cpu(self, &targets);
 	for_each_cpu(cpu, &targets)
@@ -110,4 +115,5 @@ void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func, void *i
 	if (wait)
 		for_each_cpu(cpu, &targets)
 			csd_wait(&csd_slots[self][cpu]);
+	preempt_enable();
 }

@@ -6,6 +6,7 @@
 #include "irq.h"
 #include "kernel.h"
 #include "ktest.h"
+#include "sched.h"
 #include "smp.h"
 #include "asm/percpu.h"
 #include "asm/ptregs.h"
@@ -137,6 +138,10 @@ void irq_handle(struct pt_regs *regs)
 	}
 	cd->irq_nesting--;
 	ktest_tick(regs);
+	/* Back to task context: a reschedule asked for by the tick or an
+	 * IPI happens now (preemption), on the interrupted task's stack. */
+	if (!cd->irq_nesting)
+		preempt_schedule_irq();
 }
 
 void send_ipi(unsigned int cpu, enum ipi_type ipi)

@@ -5,6 +5,7 @@
 #include "timer.h"
 #include "asm/atomic.h"
 #include "asm/irqflags.h"
+#include "asm/spinlock.h"
 #include "asm/sysreg.h"
 
 static atomic_t ran_on[NR_CPUS];
@@ -49,10 +50,13 @@ static void single_to_offline_cpu_fails(struct ktest *t)
 
 static void many_skips_caller(struct ktest *t)
 {
-	unsigned int cpu, self = smp_processor_id();
+	unsigned int cpu, self;
 
 	reset_counts();
+	preempt_disable();	/* so that 'self' stays true */
+	self = smp_processor_id();
 	smp_call_function_many(cpu_online_mask, count_here, NULL, true);
+	preempt_enable();
 	for_each_online_cpu(cpu)
 		KT_EXPECT_EQ(t, atomic_read(&ran_on[cpu]), cpu == self ? 0 : 1);
 	KT_EXPECT_EQ(t, atomic_read(&total), num_online_cpus() - 1);
@@ -64,12 +68,14 @@ static void async_calls_complete(struct ktest *t)
 	u64 deadline;
 
 	reset_counts();
+	preempt_disable();
 	for (int round = 0; round < 50; round++)
 		for_each_online_cpu(cpu)
 			if (cpu != smp_processor_id()) {
 				smp_call_function_single(cpu, count_here, NULL, false);
 				want++;
 			}
+	preempt_enable();
 	deadline = read_cntvct() + timer_freq;	/* 1 s */
 	while (atomic_read(&total) != (int)want && read_cntvct() < deadline)
 		cpu_relax();

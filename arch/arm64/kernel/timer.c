@@ -7,6 +7,8 @@
 #include "irq.h"
 #include "kernel.h"
 #include "params.h"
+#include "sched.h"
+#include "wait.h"
 #include "asm/percpu.h"
 #include "asm/sysreg.h"
 
@@ -28,6 +30,8 @@ static void timer_irq(unsigned int intid, void *arg)
 	(void)arg;
 	this_cpu()->ticks++;
 	timer_reload();
+	scheduler_tick();
+	run_local_timers();
 }
 
 /* The DT lists the PPIs as: secure phys, non-secure phys, virtual, hyp. */

@@ -4,6 +4,14 @@
 
 #include "types.h"
 
+static inline unsigned long local_save_flags(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("mrs %0, daif" : "=r"(flags) :: "memory");
+	return flags;
+}
+
 static inline unsigned long local_irq_save(void)
 {
 	unsigned long flags;

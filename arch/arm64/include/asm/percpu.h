@@ -9,7 +9,7 @@
 #include "cpumask.h"
 #include "sysreg.h"
 
-struct ktest_cpu;
+struct rq;
 
 struct cpu_data {
 	unsigned int cpu;		/* logical id, dense, boot CPU = 0 */
@@ -20,8 +20,11 @@ struct cpu_data {
 	u32 gic_cpu_mask;		/* GICv2 CPU interface bit */
 	u64 gicr_base;			/* GICv3 redistributor of this CPU */
 	u64 irq_nesting;
-	struct ktest_cpu *ktest;	/* test harness state on this CPU */
+	int preempt_count;		/* > 0: no task switch on this CPU */
+	int need_resched;		/* the current task should yield soon */
+	struct rq *rq;			/* this CPU's runqueue */
 	bool boot_failed;		/* boot CPU gave up waiting for us */
+	bool in_stop_machine;		/* spinning in stop_machine, IRQs masked */
 } __aligned(64);
 
 extern struct cpu_data cpu_data[NR_CPUS];

@@ -9,6 +9,7 @@
 
 #include "types.h"
 #include "irqflags.h"
+#include "percpu.h"
 
 typedef struct spinlock {
 	u16 owner;
@@ -24,7 +25,7 @@ static inline void spin_lock_init(spinlock_t *l)
 	l->next = 0;
 }
 
-static inline void spin_lock(spinlock_t *l)
+static inline void arch_spin_lock(spinlock_t *l)
 {
 	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
 	u16 now;
@@ -41,7 +42,7 @@ static inline void spin_lock(spinlock_t *l)
 		: "memory", "cc");
 }
 
-static inline bool spin_trylock(spinlock_t *l)
+static inline bool arch_spin_trylock(spinlock_t *l)
 {
 	u32 old = __atomic_load_n((u32 *)l, __ATOMIC_RELAXED);
 	u16 owner = old & 0xffff, next = old >> 16;
@@ -54,7 +55,7 @@ static inline bool spin_trylock(spinlock_t *l)
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-static inline void spin_unlock(spinlock_t *l)
+static inline void arch_spin_unlock(spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
 }
@@ -66,7 +67,60 @@ static inline bool spin_is_locked(spinlock_t *l)
 	return (v & 0xffff) != (v >> 16);
 }
 
+/*
+ * Preemption.  A task must not be switched out while it holds a spinlock
+ * (another task on the same CPU could spin on it for ever), so the lock
+ * functions below count per CPU how many are held.  When the count drops
+ * to zero and a reschedule is pending, the switch happens right there.
+ */
+void preempt_schedule(void);
+
+static inline void preempt_disable(void)
+{
+	this_cpu()->preempt_count++;
+	__asm__ volatile("" ::: "memory");
+}
+
+static inline void preempt_enable_no_resched(void)
+{
+	__asm__ volatile("" ::: "memory");
+	this_cpu()->preempt_count--;
+}
+
+static inline void preempt_enable(void)
+{
+	struct cpu_data *cd;
+
+	__asm__ volatile("" ::: "memory");
+	cd = this_cpu();
+	if (--cd->preempt_count == 0 && cd->need_resched && !irqs_disabled())
+		preempt_schedule();
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	preempt_disable();
+	arch_spin_lock(l);
+}
+
+static inline bool spin_trylock(spinlock_t *l)
+{
+	preempt_disable();
+	if (arch_spin_trylock(l))
+		return true;
+	preempt_enable_no_resched();
+	return false;
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	arch_spin_unlock(l);
+	preempt_enable();
+}
+
 #define spin_lock_irqsave(l, flags) do { (flags) = local_irq_save(); spin_lock(l); } while (0)
-#define spin_unlock_irqrestore(l, flags) do { spin_unlock(l); local_irq_restore(flags); } while (0)
+/* Unmask first, then allow preemption: a reschedule that became due while
+ * we held the lock happens here, not at the next tick. */
+#define spin_unlock_irqrestore(l, flags) do {						arch_spin_unlock(l); local_irq_restore(flags); preempt_enable();	} while (0)
 
 #endif

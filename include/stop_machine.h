@@ -1,0 +1,36 @@
+/*
+ * Stopper threads (kernel/stop_machine.c): one per CPU, above every other
+ * task on it.  Work given to a CPU's stopper runs as soon as that CPU can
+ * switch, with nothing else running there.
+ */
+#ifndef RONDO_STOP_MACHINE_H
+#define RONDO_STOP_MACHINE_H
+
+#include "cpumask.h"
+#include "list.h"
+
+typedef int (*cpu_stop_fn_t)(void *arg);
+struct cpu_stop_done;
+
+struct cpu_stop_work {
+	struct list_head list;
+	cpu_stop_fn_t fn;
+	void *arg;
+	struct cpu_stop_done *done;
+};
+
+void cpu_stop_init(void);
+void cpu_stop_start_cpu(unsigned int cpu);
+/* Run fn(arg) on cpu's stopper and wait; its result, or -ENOENT if that
+ * CPU's stopper is not running. */
+int stop_one_cpu(unsigned int cpu, cpu_stop_fn_t fn, void *arg);
+/* Queue and return at once; 'work' must live until it ran. */
+bool stop_one_cpu_nowait(unsigned int cpu, cpu_stop_fn_t fn, void *arg, struct cpu_stop_work *work);
+/* fn on every CPU in mask (each on its own), wait; first non-zero result. */
+int stop_cpus(const cpumask_t *mask, cpu_stop_fn_t fn, void *arg);
+/* Every online CPU stops with IRQs masked; fn runs on the CPUs in 'cpus'
+ * (NULL: the first online CPU) while the rest spin; all leave together.
+ * Returns the first non-zero result.  Callers are serialised. */
+int stop_machine(cpu_stop_fn_t fn, void *data, const cpumask_t *cpus);
+
+#endif

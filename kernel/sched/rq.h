@@ -1,0 +1,64 @@
+/* Scheduler internals (runqueues) shared by core.c, fair.c and migrate.c. */
+#ifndef KERNEL_SCHED_SCHED_H
+#define KERNEL_SCHED_SCHED_H
+
+#include "sched.h"
+#include "smp.h"
+#include "timer.h"
+
+/* One per CPU.  The lock is taken with IRQs masked (the tick takes it)
+ * and never together with another runqueue's lock except through
+ * double_rq_lock(), which orders them by CPU number. */
+struct rq {
+	spinlock_t lock;
+	unsigned int cpu;
+	struct task_struct *curr, *idle, *stop;
+	struct list_head queue;		/* runnable fair tasks by vruntime, not curr */
+	unsigned int nr_running;	/* fair tasks, curr included */
+	u64 load;			/* sum of their weights */
+	u64 min_vruntime;
+	u64 clock;			/* ns, updated under the lock */
+	u64 nr_switches;
+};
+
+extern struct rq runqueues[NR_CPUS];
+#define cpu_rq(c) (&runqueues[(c)])
+
+#define SCHED_LATENCY_NS 6000000ULL		/* every runnable task runs within this */
+#define SCHED_MIN_GRANULARITY_NS 750000ULL	/* never slice thinner than this */
+#define SCHED_WAKEUP_GRANULARITY_NS 1000000ULL
+#define NICE_0_WEIGHT 1024
+
+static inline u64 sched_clock(void) { return cycles_to_ns(read_cntvct()); }
+static inline bool task_is_fair(const struct task_struct *p)
+{
+	return !(p->flags & (PF_IDLE | PF_STOPPER));
+}
+
+/* fair.c */
+u32 nice_to_weight(int nice);
+void update_curr(struct rq *rq);
+void enqueue_fair(struct rq *rq, struct task_struct *p);
+void dequeue_fair(struct rq *rq, struct task_struct *p);
+void put_prev_fair(struct rq *rq, struct task_struct *p);
+struct task_struct *pick_next_fair(struct rq *rq);
+void place_on_rq(struct rq *rq, struct task_struct *p, bool sleeper);
+void make_relative(struct rq *rq, struct task_struct *p);
+void check_preempt_tick(struct rq *rq);
+bool wakeup_preempts(struct rq *rq, struct task_struct *p);
+void yield_fair(struct rq *rq);
+
+/* core.c */
+void resched_curr(struct rq *rq);
+void activate_task(struct rq *rq, struct task_struct *p, bool sleeper);
+void deactivate_task(struct rq *rq, struct task_struct *p);
+void check_preempt_curr(struct rq *rq, struct task_struct *p);
+struct rq *task_rq_lock(struct task_struct *p, unsigned long *flags);
+void task_rq_unlock(struct rq *rq, struct task_struct *p, unsigned long flags);
+void double_rq_lock(struct rq *a, struct rq *b);
+void double_rq_unlock(struct rq *a, struct rq *b);
+void set_task_cpu(struct task_struct *p, unsigned int cpu, const char *reason);
+int select_task_rq(struct task_struct *p, unsigned int prev_cpu);
+void sched_trace_switch(struct task_struct *prev, struct task_struct *next);
+
+#endif
