@@ -14,6 +14,11 @@ struct cpu_operations {
 	int (*cpu_init)(unsigned int cpu, const struct fdt *f, int node);
 	/* Start the CPU at secondary_entry; 0 or a negative errno. */
 	int (*cpu_boot)(unsigned int cpu);
+	/* On the CPU itself, IRQs masked: leave service for good (PSCI
+	 * CPU_OFF, or the spin-table holding loop).  cpu_boot brings it back. */
+	void (*cpu_die)(unsigned int cpu) __attribute__((noreturn));
+	/* On another CPU: wait until 'cpu' has really gone; 0 or -ETIMEDOUT. */
+	int (*cpu_kill)(unsigned int cpu);
 };
 
 extern const struct cpu_operations *cpu_ops[];

@@ -11,7 +11,6 @@
 #include "irq.h"
 #include "kernel.h"
 #include "params.h"
-#include "psci.h"
 #include "sched.h"
 #include "timer.h"
 #include "asm/atomic.h"
@@ -123,7 +122,7 @@ static int boot_secondary(unsigned int cpu)
 {
 	u64 start, deadline;
 
-	cpu_data[cpu].boot_failed = false;
+	cpu_data[cpu].park_on_arrival = false;
 	/* The new CPU reads these with its MMU and caches off. */
 	dcache_clean_inval_range((u64)cpu_logical_map, (u64)(cpu_logical_map + NR_CPUS));
 	dcache_clean_inval_range((u64)&mmu_boot_regs, (u64)(&mmu_boot_regs + 1));
@@ -136,7 +135,7 @@ static int boot_secondary(unsigned int cpu)
 	while (!cpu_active(cpu)) {
 		if (read_cntvct() > deadline) {
 			/* If it turns up late it must not join: it parks itself. */
-			WRITE_ONCE(cpu_data[cpu].boot_failed, true);
+			WRITE_ONCE(cpu_data[cpu].park_on_arrival, true);
 			dsb(sy);
 			if (cpu_active(cpu))
 				break;
@@ -179,13 +178,14 @@ void secondary_start_kernel(unsigned int cpu)
 	write_sysreg(tpidr_el1, cd);
 	cd->cpu = cpu;
 	cd->mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
-	sched_init_secondary(cpu);	/* this flow becomes the idle task */
-	if (READ_ONCE(cd->boot_failed)) {
-		/* The boot CPU gave up on us: do not appear half-way. */
-		if (psci_available())
-			psci_cpu_off();
-		cpu_halt();
+	cd->arrivals++;
+	if (READ_ONCE(cd->park_on_arrival)) {
+		/* The boot CPU gave up on us: do not appear half-way.  Leave
+		 * the way cpu_ops says, so that we can be started again. */
+		local_irq_disable();
+		cpu_ops[cpu]->cpu_die(cpu);
 	}
+	sched_init_secondary(cpu);	/* this flow becomes the idle task */
 	irq_cpu_init();
 	timer_cpu_init();
 	set_cpu_online(cpu, true);

@@ -123,12 +123,13 @@ def skip_all(reason):
     sys.exit(0)
 
 
-def ktest_main(args, timeout, extra=None):
-    """A matrix entry: run every KTAP suite once and report each case.
-    extra(tap, run) may add checks of its own."""
+def ktest_main(args, timeout, extra=None, suites="all", cmdline=""):
+    """A matrix entry: run the KTAP suites (all by default) once and report
+    each case.  extra(tap, run) may add checks of its own; cmdline adds boot
+    arguments."""
     tap = Tap()
     name = test_name()
-    run = run_qemu(name, list(args) + ["--append", "ktest=all"], timeout)
+    run = run_qemu(name, list(args) + ["--append", f"ktest={suites} {cmdline}".strip()], timeout)
     for c in ktap.checks(ktap.parse(run.output)):
         tap.ok(c.ok, c.desc, c.directive, c.diagnostics)
     if extra:

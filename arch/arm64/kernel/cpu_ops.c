@@ -12,9 +12,33 @@
 
 void secondary_entry(void);
 void dcache_clean_inval_range(u64 start, u64 end);
+void dcache_inval_range(u64 start, u64 end);
+void __noreturn __cpu_park(volatile u64 *release, volatile u64 *parked);
+
+#define CPU_KILL_TIMEOUT_US 100000
 
 const struct cpu_operations *cpu_ops[NR_CPUS];
 static u64 release_addr[NR_CPUS];
+
+/* Set by a CPU in the holding loop, with its caches off (cpu_park.S).  One
+ * cache line each, so invalidating one never discards another's flag. */
+static struct { volatile u64 parked; u64 pad[7]; } park_flags[NR_CPUS] __aligned(64);
+
+static void push_to_memory(volatile void *p)
+{
+	dcache_clean_inval_range((u64)p, (u64)p + 8);
+}
+
+/* Poll until ok(cpu) or the timeout; 0 or -ETIMEDOUT. */
+static int wait_until(bool (*ok)(unsigned int), unsigned int cpu)
+{
+	u64 end = read_cntvct() + read_cntfrq() / 1000000 * CPU_KILL_TIMEOUT_US;
+
+	while (!ok(cpu))
+		if (read_cntvct() > end)
+			return -ETIMEDOUT;
+	return 0;
+}
 
 static int psci_op_init(unsigned int cpu, const struct fdt *f, int node)
 {
@@ -40,6 +64,24 @@ static int psci_op_boot(unsigned int cpu)
 	return 0;
 }
 
+static void __noreturn psci_op_die(unsigned int cpu)
+{
+	int err = psci_cpu_off();
+
+	/* CPU_OFF only returns on failure. */
+	panic("PSCI CPU_OFF on CPU%u failed: %s (%d)", cpu, psci_strerror(err), err);
+}
+
+static bool psci_is_off(unsigned int cpu)
+{
+	return psci_affinity_info(cpu_logical_map[cpu]) == 1;	/* OFF */
+}
+
+static int psci_op_kill(unsigned int cpu)
+{
+	return wait_until(psci_is_off, cpu);
+}
+
 static int spin_table_init(unsigned int cpu, const struct fdt *f, int node)
 {
 	if (fdt_prop_u64(f, node, "cpu-release-addr", &release_addr[cpu])) {
@@ -62,19 +104,45 @@ static int spin_table_boot(unsigned int cpu)
 		printk("smp: CPU%u cpu-release-addr 0x%lx is not in RAM\n", cpu, addr);
 		return -EINVAL;
 	}
+	park_flags[cpu].parked = 0;
+	push_to_memory(&park_flags[cpu].parked);
 	*slot = (u64)secondary_entry;
 	/* The waiting CPU reads with its caches off: push the write to
 	 * memory, then wake it from WFE. */
-	dcache_clean_inval_range(addr, addr + 8);
+	push_to_memory(slot);
 	sev();
 	return 0;
 }
 
+static void __noreturn spin_table_die(unsigned int cpu)
+{
+	volatile u64 *slot = (volatile u64 *)release_addr[cpu];
+
+	/* The loop must find 0 until someone releases us again. */
+	*slot = 0;
+	push_to_memory(slot);
+	__cpu_park(slot, &park_flags[cpu].parked);
+}
+
+static bool spin_table_is_parked(unsigned int cpu)
+{
+	/* Written around our cache: drop any stale copy before reading. */
+	dcache_inval_range((u64)&park_flags[cpu], (u64)&park_flags[cpu] + 64);
+	return park_flags[cpu].parked != 0;
+}
+
+static int spin_table_kill(unsigned int cpu)
+{
+	return wait_until(spin_table_is_parked, cpu);
+}
+
 static const struct cpu_operations psci_ops = {
 	.name = "psci", .cpu_init = psci_op_init, .cpu_boot = psci_op_boot,
+	.cpu_die = psci_op_die, .cpu_kill = psci_op_kill,
 };
 static const struct cpu_operations spin_table_ops = {
 	.name = "spin-table", .cpu_init = spin_table_init, .cpu_boot = spin_table_boot,
+	.cpu_die = spin_table_die, .cpu_kill = spin_table_kill,
 };
 
 int init_cpu_ops(unsigned int cpu, const struct fdt *f, int node)

@@ -23,7 +23,8 @@ struct cpu_data {
 	int preempt_count;		/* > 0: no task switch on this CPU */
 	int need_resched;		/* the current task should yield soon */
 	struct rq *rq;			/* this CPU's runqueue */
-	bool boot_failed;		/* boot CPU gave up waiting for us */
+	bool park_on_arrival;		/* nobody wants us: park at once */
+	u64 arrivals;			/* times this CPU entered the kernel */
 	bool in_stop_machine;		/* spinning in stop_machine, IRQs masked */
 } __aligned(64);
 
