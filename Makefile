@@ -5,6 +5,8 @@
 #                   (SMP=4 GIC=2 BOARD=virt APPEND="...")
 #   make test       install, build, run every host and on-target test
 #   make bench      benchmarks under -icount
+#   make sdcard     Raspberry Pi 4 SD card images, build/sdcard/ (boot/boot.mk)
+#   make uboot      uImage, boot.scr and disks for U-Boot on the Pi and virt
 #
 # Every tool comes from Debian packages; scripts/setup.sh installs them.
 
@@ -58,6 +60,9 @@ $(B)/Image: $(B)/rondo.elf
 # Host-side tests (cmocka, fuzzer) and the DTB cache.
 -include tests/host/host.mk
 
+# SD cards and U-Boot images (make sdcard, make uboot).
+include boot/boot.mk
+
 setup:
 	@scripts/setup.sh
 
@@ -65,7 +70,7 @@ run: setup all
 	qemu/run --board $(BOARD) --smp $(SMP) --gic $(GIC) $(if $(APPEND),--append "$(APPEND)")
 
 test: setup
-	$(MAKE) all host-build
+	$(MAKE) all host-build sdcard-images uboot-images
 	scripts/test.sh
 
 bench: setup all

@@ -8,7 +8,8 @@
 set -euo pipefail
 
 need_pkgs=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
-           u-boot-tools libcmocka-dev clang libclang-rt-dev perl make gcc python3 libfdt-dev)
+           u-boot-tools libcmocka-dev clang libclang-rt-dev perl make gcc python3 libfdt-dev
+           mtools dosfstools fdisk u-boot-qemu)
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 
 SUDO=""
