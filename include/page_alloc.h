@@ -41,8 +41,8 @@ phys_addr_t alloc_pages(unsigned int order);
 /* Give back a block from alloc_pages with the same order.  A bad address
  * or a double free is reported with a WARNING and changes nothing. */
 void free_pages(phys_addr_t pa, unsigned int order);
-void *alloc_page(void);
-void free_page(void *addr);
+static inline void *alloc_page(void) { return (void *)alloc_pages(0); }
+static inline void free_page(void *addr) { free_pages((phys_addr_t)addr, 0); }
 unsigned long nr_free_pages(void);
 unsigned long nr_total_pages(void);	/* pages the allocator manages */
 

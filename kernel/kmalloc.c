@@ -111,7 +111,7 @@ static void partial_del(struct slab *s)
 	s->next->prev = s->prev;
 }
 
-/* ---- slabs (cache lock held) ---- */
+/* ---- slabs ---- */
 
 static void mark_slab_pages(struct slab *s, unsigned int order, u8 tag)
 {
@@ -119,6 +119,9 @@ static void mark_slab_pages(struct slab *s, unsigned int order, u8 tag)
 		phys_to_page((phys_addr_t)s + i * PAGE_SIZE)->slab_class = tag;
 }
 
+/* Pages for a new slab, got without the cache lock held: the page
+ * allocator has its own, and nesting them only makes waiters queue up
+ * behind each other. */
 static struct slab *slab_create(struct kmem_cache *c, unsigned int class)
 {
 	struct slab *s = (struct slab *)alloc_pages(c->order);
@@ -130,8 +133,14 @@ static struct slab *slab_create(struct kmem_cache *c, unsigned int class)
 	s->nr_objs = c->nr_objs;
 	s->free_head = NO_OBJ;
 	mark_slab_pages(s, c->order, class + 1);
-	partial_add(c, s);
 	return s;
+}
+
+static void slab_destroy(struct kmem_cache *c, struct slab *s)
+{
+	s->magic = 0;
+	mark_slab_pages(s, c->order, 0);
+	free_pages((phys_addr_t)s, c->order);
 }
 
 static void *obj_at(struct kmem_cache *c, struct slab *s, unsigned int i)
@@ -139,6 +148,7 @@ static void *obj_at(struct kmem_cache *c, struct slab *s, unsigned int i)
 	return (u8 *)s + c->offset + i * c->size;
 }
 
+/* Cache lock held. */
 static void *slab_take(struct kmem_cache *c, struct slab *s)
 {
 	unsigned int i;
@@ -157,13 +167,33 @@ static void *slab_take(struct kmem_cache *c, struct slab *s)
 
 /* ---- kmalloc ---- */
 
-void *kmalloc(size_t size)
+/* An object from a partial slab, else from *fresh, which then joins the
+ * cache (and *fresh becomes NULL); NULL if there is neither. */
+static void *cache_take(struct kmem_cache *c, struct slab **fresh)
 {
-	struct kmem_cache *c;
 	unsigned long flags;
 	struct slab *s;
 	void *obj = NULL;
+
+	spin_lock_irqsave(&c->lock, flags);
+	s = c->partial.next;
+	if (s == &c->partial && *fresh) {
+		s = *fresh;
+		*fresh = NULL;
+		partial_add(c, s);
+	}
+	if (s != &c->partial)
+		obj = slab_take(c, s);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return obj;
+}
+
+void *kmalloc(size_t size)
+{
+	struct slab *fresh = NULL;
+	struct kmem_cache *c;
 	unsigned int class;
+	void *obj;
 
 	if (!size)
 		return NULL;
@@ -174,13 +204,16 @@ void *kmalloc(size_t size)
 		caches_init();
 	class = class_of(size);
 	c = &caches[class];
-	spin_lock_irqsave(&c->lock, flags);
-	s = c->partial.next;
-	if (s == &c->partial)
-		s = slab_create(c, class);
-	if (s)
-		obj = slab_take(c, s);
-	spin_unlock_irqrestore(&c->lock, flags);
+	obj = cache_take(c, &fresh);
+	if (obj)
+		return obj;
+	fresh = slab_create(c, class);
+	if (!fresh)
+		return NULL;
+	obj = cache_take(c, &fresh);
+	/* Another CPU made room meanwhile: ours is not needed. */
+	if (fresh)
+		slab_destroy(c, fresh);
 	return obj;
 }
 
@@ -210,7 +243,8 @@ static const char *check_obj(struct kmem_cache *c, struct slab *s, u64 p, unsign
 	return NULL;
 }
 
-/* Returns the slab if it became empty and must go back to the pages. */
+/* Cache lock held.  Returns the slab if it became empty and must go
+ * back to the page allocator. */
 static struct slab *slab_put(struct kmem_cache *c, struct slab *s, unsigned int i)
 {
 	__clear_bit(i, s->used);
@@ -223,8 +257,6 @@ static struct slab *slab_put(struct kmem_cache *c, struct slab *s, unsigned int 
 	/* Empty slabs are returned at once, so kfree really gives memory
 	 * back; the next kmalloc of this class pays for a fresh page. */
 	partial_del(s);
-	s->magic = 0;
-	mark_slab_pages(s, c->order, 0);
 	return s;
 }
 
@@ -245,7 +277,7 @@ static void kfree_slab(struct page *pg, void *p)
 	if (why)
 		mm_report_bad_free("kfree", (u64)p, why);
 	if (empty)
-		free_pages((phys_addr_t)empty, c->order);
+		slab_destroy(c, empty);
 }
 
 void kfree(void *p)

@@ -157,11 +157,6 @@ phys_addr_t alloc_pages(unsigned int order)
 	return pa;
 }
 
-void *alloc_page(void)
-{
-	return (void *)alloc_pages(0);
-}
-
 /* ---- freeing ---- */
 
 /* Why freeing (pa, order) would be wrong, or NULL if it is fine. */
@@ -223,11 +218,6 @@ void free_pages(phys_addr_t pa, unsigned int order)
 	/* Reported outside the lock: printing is slow. */
 	if (why)
 		mm_report_bad_free("free_pages", pa, why);
-}
-
-void free_page(void *addr)
-{
-	free_pages((phys_addr_t)addr, 0);
 }
 
 unsigned long nr_free_pages(void)
@@ -299,6 +289,8 @@ static phys_addr_t find_free_run(u64 size)
 			r = overlap(at, at + size);
 			if (!r)
 				return at;
+			if (r->end >= areas[i].end)
+				break;
 			at = r->end;
 		}
 	}
@@ -405,6 +397,7 @@ void page_alloc_init(void)
 	setup_areas();
 	/* Address 0 means "no memory" to callers, so it is never a page. */
 	reserve(0, PAGE_SIZE, "page 0");
+	/* The image includes the boot page-table pool and boot stacks. */
 	reserve((u64)_head, _end - _head, "kernel image");
 	reserve(boot_dtb_pa, boot_fdt.totalsize, "device tree");
 	reserve_dt_regions(&boot_fdt);

@@ -1,27 +1,16 @@
 /*
- * Memory management: the page allocator, kmalloc and guarded thread
- * stacks.  The "never hand out" ranges are recomputed here from the image
- * symbols and the device tree rather than taken from page_alloc.c.
+ * Memory management: the page allocator and kmalloc here, all CPUs at
+ * once in test_mm_churn.c, guarded stacks and TLB maintenance in
+ * test_mm_stack.c.  The "never hand out" ranges are recomputed from the
+ * image symbols and the device tree rather than taken from page_alloc.c.
  */
 #include "ktest.h"
 #include "fdt.h"
 #include "mmu.h"
 #include "page_alloc.h"
-#include "smp.h"
 #include "stack_alloc.h"
-#include "timer.h"
-#include "asm/atomic.h"
-#include "asm/stack.h"
 #include "asm/sysreg.h"
-
-#define EC(esr) (((esr) >> 26) & 0x3f)
-#define FSC(esr) ((esr) & 0x3f)
-#define PAR_FAULT 1UL
-#define EC_DATA_ABORT 0x25
-#define FSC_TRANSLATION 0x04
-
-/* An address that is neither RAM nor stack area, for mapping tests. */
-#define TEST_VA 0x7000000000UL
+#include "mm_util.h"
 
 extern char _head[], _end[];
 extern struct fdt boot_fdt;
@@ -50,11 +39,6 @@ static bool block_ok(phys_addr_t pa, unsigned int order)
 	u64 size = PAGE_SIZE << order;
 
 	return pa && !(pa & (size - 1)) && addr_is_ram(pa, size) && !forbidden(pa, size);
-}
-
-static void read_from(void *addr)
-{
-	(void)*(volatile u64 *)addr;
 }
 
 /* ---- page allocator ---- */
@@ -236,20 +220,6 @@ static void kmalloc_sizes_1_to_4096(struct ktest *t)
 	KT_EXPECT_EQ(t, nr_free_pages(), before);
 }
 
-static void fill_words(u32 *p, size_t size, u32 v)
-{
-	for (size_t i = 0; i < size / 4; i++)
-		p[i] = v;
-}
-
-static bool words_are(const u32 *p, size_t size, u32 v)
-{
-	for (size_t i = 0; i < size / 4; i++)
-		if (p[i] != v)
-			return false;
-	return true;
-}
-
 /* Enough objects of each size to need several slabs, all live at once. */
 static void kmalloc_objects_do_not_overlap(struct ktest *t)
 {
@@ -310,304 +280,6 @@ static void kfree_bad_pointers_reported(struct ktest *t)
 	kfree(keep);
 	kfree(big);
 	KT_EXPECT_EQ(t, mm_bad_frees() - warned, 5);
-	KT_EXPECT_EQ(t, nr_free_pages(), before);
-}
-
-/* ---- all CPUs at once ---- */
-
-#define CHURN_OBJS 8
-
-/* Rounds per CPU shrink as CPUs grow: with many vCPUs on few host cores
- * every contended lock hand-over can cost a host time slice. */
-static unsigned int churn_rounds;
-static atomic_t churn_errors, churn_done;
-static bool churn_stop;
-
-static void churn_round(unsigned int cpu, unsigned int round)
-{
-	static const size_t sizes[] = { 16, 24, 40, 100, 256, 700, 2048, 3000, 4096 };
-	u32 *obj[CHURN_OBJS];
-
-	for (unsigned int i = 0; i < CHURN_OBJS; i++) {
-		size_t size = sizes[(round + i + cpu) % ARRAY_SIZE(sizes)];
-
-		obj[i] = kmalloc(size);
-		if (obj[i])
-			fill_words(obj[i], size, (cpu << 24) | (round << 8) | i);
-		else
-			atomic_inc(&churn_errors);
-	}
-	for (unsigned int i = 0; i < CHURN_OBJS; i++) {
-		size_t size = sizes[(round + i + cpu) % ARRAY_SIZE(sizes)];
-
-		if (obj[i] && !words_are(obj[i], size, (cpu << 24) | (round << 8) | i))
-			atomic_inc(&churn_errors);
-		kfree(obj[i]);
-	}
-}
-
-static void churn_stack(void)
-{
-	u64 top = (u64)stack_alloc();
-
-	if (!top) {
-		atomic_inc(&churn_errors);
-		return;
-	}
-	*(volatile u64 *)(top - 8) = top;
-	*(volatile u64 *)(top - STACK_SIZE) = top;
-	if (*(volatile u64 *)(top - 8) != top)
-		atomic_inc(&churn_errors);
-	stack_free((void *)top);
-}
-
-static void churn(void *unused)
-{
-	unsigned int cpu = smp_processor_id();
-
-	for (unsigned int round = 0; round < churn_rounds && !READ_ONCE(churn_stop); round++) {
-		churn_round(cpu, round);
-		if (round % 16 == cpu % 16)
-			churn_stack();
-		if (round % 4 == 0) {
-			phys_addr_t pa = alloc_pages(round % 3);
-
-			if (pa)
-				free_pages(pa, round % 3);
-			else
-				atomic_inc(&churn_errors);
-		}
-	}
-	atomic_inc(&churn_done);
-}
-
-static void concurrent_alloc_free_all_cpus(struct ktest *t)
-{
-	unsigned int n = num_online_cpus();
-	unsigned long before, warned = mm_bad_frees();
-	u64 deadline;
-
-	/* Page tables for the stack slots first, so the count is exact. */
-	for (unsigned int i = 0; i < n; i++)
-		churn_stack();
-	before = nr_free_pages();
-	churn_rounds = MAX(8U, 512 / n);
-	churn_stop = false;
-	atomic_set(&churn_errors, 0);
-	atomic_set(&churn_done, 0);
-	smp_call_function_many(cpu_online_mask, churn, NULL, false);
-	churn(NULL);
-	deadline = read_cntvct() + 20 * timer_freq;
-	while (atomic_read(&churn_done) < (int)n && read_cntvct() < deadline)
-		cpu_relax();
-	if (atomic_read(&churn_done) < (int)n) {
-		/* Too slow: stop the others before failing, or they would
-		 * still be busy in their IPI handler during later tests. */
-		WRITE_ONCE(churn_stop, true);
-		while (atomic_read(&churn_done) < (int)n)
-			cpu_relax();
-		KT_ASSERT(t, !"all CPUs finished within 20 s");
-	}
-	KT_EXPECT_EQ(t, atomic_read(&churn_errors), 0);
-	KT_EXPECT_EQ(t, mm_bad_frees(), warned);
-	KT_EXPECT_EQ(t, nr_free_pages(), before);
-}
-
-/* ---- stacks ---- */
-
-/* Switch to 'top', call fn(arg) there, switch back. */
-static u64 call_on_stack(u64 top, u64 (*fn)(u64), u64 arg)
-{
-	register u64 x0 __asm__("x0") = arg;
-	register u64 x1 __asm__("x1") = (u64)fn;
-	register u64 x2 __asm__("x2") = top;
-
-	__asm__ volatile("mov	x19, sp\n\tmov	sp, x2\n\tblr	x1\n\tmov	sp, x19"
-			 : "+r"(x0), "+r"(x1), "+r"(x2)
-			 :
-			 : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
-			   "x14", "x15", "x16", "x17", "x18", "x19", "x30", "memory", "cc");
-	return x0;
-}
-
-/* Recurse 'depth' frames of some 250 bytes; returns the lowest frame. */
-static u64 __attribute__((noinline)) dig(u64 depth)
-{
-	volatile u8 buf[200];
-	u64 fp = (u64)__builtin_frame_address(0), lowest;
-
-	buf[0] = (u8)depth;
-	buf[199] = buf[0];
-	if (!depth)
-		return fp;
-	lowest = dig(depth - 1);
-	return MIN(lowest, fp) + (u8)(buf[199] - (u8)depth);
-}
-
-static void stack_is_usable_and_guarded(struct ktest *t)
-{
-	u64 top = (u64)stack_alloc(), guard, lowest, esr;
-	u64 *w;
-	unsigned int bad = 0;
-
-	KT_ASSERT(t, top);
-	guard = top - STACK_SIZE - 8;
-	KT_EXPECT_EQ(t, top & (STACK_SLOT - 1), 0);
-	KT_EXPECT(t, top > STACK_AREA_BASE && top <= STACK_AREA_END);
-	KT_EXPECT(t, !addr_in_guard(top - STACK_SIZE) && addr_in_guard(guard));
-	KT_EXPECT(t, stack_addr_valid(top - 8) && !stack_addr_valid(guard));
-
-	/* Zeroed, then writable over its whole length. */
-	w = (u64 *)(top - STACK_SIZE);
-	for (unsigned int i = 0; i < STACK_SIZE / 8; i++) {
-		bad += w[i] != 0;
-		w[i] = i * 0x9e3779b97f4a7c15UL;
-	}
-	for (unsigned int i = 0; i < STACK_SIZE / 8; i++)
-		bad += w[i] != i * 0x9e3779b97f4a7c15UL;
-	KT_EXPECT_EQ(t, bad, 0);
-
-	/* Code runs on it, some 10 KiB deep. */
-	lowest = call_on_stack(top, dig, 40);
-	KT_EXPECT(t, lowest >= top - STACK_SIZE && lowest < top - 8192);
-
-	KT_EXPECT(t, mmu_probe(guard, false) & PAR_FAULT);
-	esr = ktest_expect_fault(read_from, (void *)guard);
-	KT_EXPECT_EQ(t, EC(esr), EC_DATA_ABORT);
-	KT_EXPECT_EQ(t, FSC(esr) & 0x3c, FSC_TRANSLATION);
-	stack_free((void *)top);
-	KT_EXPECT(t, !stack_addr_valid(top - 8));
-}
-
-struct remote_req {
-	u64 va;
-	u64 value;
-	u64 par;
-};
-
-static void remote_read(void *arg)
-{
-	struct remote_req *r = arg;
-
-	r->value = *(volatile u64 *)r->va;
-}
-
-static void remote_probe(void *arg)
-{
-	struct remote_req *r = arg;
-
-	r->par = mmu_probe(r->va, false);
-}
-
-static int other_cpu(void)
-{
-	unsigned int cpu;
-
-	for_each_online_cpu(cpu)
-		if (cpu != smp_processor_id())
-			return (int)cpu;
-	return -1;
-}
-
-static void expect_unmapped_here(struct ktest *t, u64 va)
-{
-	u64 esr = ktest_expect_fault(read_from, (void *)va);
-
-	KT_EXPECT_EQ(t, EC(esr), EC_DATA_ABORT);
-	KT_EXPECT_EQ(t, FSC(esr) & 0x3c, FSC_TRANSLATION);
-}
-
-static void stack_free_unmaps_on_every_cpu(struct ktest *t)
-{
-	u64 top = (u64)stack_alloc();
-	struct remote_req r;
-	int other = other_cpu();
-
-	KT_ASSERT(t, top);
-	r.va = top - 8;
-	*(volatile u64 *)r.va = 0x57ac4ed0feedUL;
-	/* Both CPUs use the translation, so both may have it cached. */
-	KT_EXPECT_EQ(t, *(volatile u64 *)r.va, 0x57ac4ed0feedUL);
-	if (other >= 0) {
-		smp_call_function_single(other, remote_read, &r, true);
-		KT_EXPECT_EQ(t, r.value, 0x57ac4ed0feedUL);
-	}
-	stack_free((void *)top);
-	expect_unmapped_here(t, r.va);
-	expect_unmapped_here(t, top - STACK_SIZE);
-	if (other < 0)
-		KT_SKIP(t, "one CPU online: checked on this CPU only");
-	smp_call_function_single(other, remote_probe, &r, true);
-	KT_EXPECT(t, r.par & PAR_FAULT);
-}
-
-/*
- * The remote CPU caches VA -> page A; we unmap and map VA -> page B.  If
- * the unmap's TLB invalidation did not reach that CPU, it still reads A.
- */
-static void remap_is_seen_by_other_cpus(struct ktest *t)
-{
-	u64 *a = alloc_page(), *b = alloc_page();
-	struct remote_req r = { .va = TEST_VA };
-	int other = other_cpu();
-	phys_addr_t pa;
-
-	KT_ASSERT(t, a && b && !addr_is_ram(TEST_VA, PAGE_SIZE));
-	*a = 0xaaaa;
-	*b = 0xbbbb;
-	KT_ASSERT_EQ(t, mmu_map_page(TEST_VA, (u64)a, MAP_NORMAL), 0);
-	KT_EXPECT_EQ(t, mmu_map_page(TEST_VA, (u64)b, MAP_NORMAL), -EEXIST);
-	KT_EXPECT(t, mmu_map_page((u64)a, (u64)a, MAP_NORMAL) != 0);	/* RAM is mapped */
-	KT_EXPECT(t, mmu_virt_to_phys(TEST_VA, &pa) && pa == (u64)a);
-	KT_EXPECT_EQ(t, *(volatile u64 *)TEST_VA, 0xaaaa);
-	if (other >= 0) {
-		smp_call_function_single(other, remote_read, &r, true);
-		KT_EXPECT_EQ(t, r.value, 0xaaaa);
-	}
-	mmu_unmap_range(TEST_VA, PAGE_SIZE);
-	KT_EXPECT(t, !mmu_virt_to_phys(TEST_VA, &pa));
-	expect_unmapped_here(t, TEST_VA);
-	KT_ASSERT_EQ(t, mmu_map_page(TEST_VA, (u64)b, MAP_NORMAL), 0);
-	KT_EXPECT_EQ(t, *(volatile u64 *)TEST_VA, 0xbbbb);
-	if (other >= 0) {
-		smp_call_function_single(other, remote_read, &r, true);
-		KT_EXPECT_EQ(t, r.value, 0xbbbb);
-	}
-	mmu_unmap_range(TEST_VA, PAGE_SIZE);
-	free_page(a);
-	free_page(b);
-	if (other < 0)
-		KT_SKIP(t, "one CPU online: checked on this CPU only");
-}
-
-#define MANY_STACKS 70	/* more than one L3 table's worth (64 slots) */
-
-static void stacks_are_reused_and_counted(struct ktest *t)
-{
-	static u64 first[MANY_STACKS], again[MANY_STACKS];
-	unsigned long before, warned;
-
-	for (int i = 0; i < MANY_STACKS; i++)
-		KT_ASSERT(t, (first[i] = (u64)stack_alloc()));
-	for (int i = 0; i < MANY_STACKS; i++)
-		stack_free((void *)first[i]);
-	before = nr_free_pages();
-	for (int i = 0; i < MANY_STACKS; i++) {
-		KT_ASSERT(t, (again[i] = (u64)stack_alloc()));
-		KT_EXPECT_EQ(t, again[i], first[i]);	/* lowest free slot first */
-		for (int j = 0; j < i; j++)
-			KT_EXPECT(t, again[j] != again[i]);
-	}
-	KT_EXPECT_EQ(t, nr_free_pages(), before - MANY_STACKS * (STACK_SIZE / PAGE_SIZE));
-	for (int i = 0; i < MANY_STACKS; i++)
-		stack_free((void *)again[i]);
-	KT_EXPECT_EQ(t, nr_free_pages(), before);
-
-	warned = mm_bad_frees();
-	stack_free((void *)again[0]);			/* double */
-	stack_free((void *)(again[0] - 16));		/* not a top */
-	stack_free(_head);				/* not a stack */
-	KT_EXPECT_EQ(t, mm_bad_frees() - warned, 3);
 	KT_EXPECT_EQ(t, nr_free_pages(), before);
 }
 

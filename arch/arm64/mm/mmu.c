@@ -289,13 +289,15 @@ void mmu_unmap_range(u64 va, u64 size)
 			WRITE_ONCE(*pte, 0);
 	}
 	/* Entries cleared before the invalidation, which is broadcast to
-	 * the inner-shareable domain; the DSB waits for every CPU. */
+	 * the inner-shareable domain; the DSB waits for every CPU.  No need
+	 * to hold the lock for that: an entry mapped here meanwhile would
+	 * merely be looked up again. */
 	dsb(ishst);
+	spin_unlock_irqrestore(&mmu_lock, flags);
 	for (u64 a = start; a < end; a += PAGE_SIZE)
 		__asm__ volatile("tlbi vaae1is, %0" :: "r"(a >> 12) : "memory");
 	dsb(ish);
 	isb();
-	spin_unlock_irqrestore(&mmu_lock, flags);
 }
 
 bool mmu_virt_to_phys(u64 va, phys_addr_t *pa)
