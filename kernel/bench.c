@@ -3,6 +3,7 @@
  * to be read under QEMU -icount where virtual time is a function of the
  * instructions executed (scripts/bench.sh, docs/benchmarks.md).
  */
+#include "bench.h"
 #include "shell.h"
 #include "irq.h"
 #include "kernel.h"
@@ -34,7 +35,7 @@ void bench_ping_ipi(void)
 		WRITE_ONCE(pingpong.pongs, pingpong.pongs + 1);
 }
 
-static void sort_u64(u64 *v, int n)
+void bench_sort(u64 *v, int n)
 {
 	for (int i = 1; i < n; i++)
 		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
@@ -71,7 +72,7 @@ static u64 ipi_roundtrip_ns(unsigned int target)
 	}
 	WRITE_ONCE(pingpong.responder, -1);
 	WRITE_ONCE(pingpong.initiator, -1);
-	sort_u64(samples, PINGS);
+	bench_sort(samples, PINGS);
 	return cycles_to_ns(samples[PINGS / 2]);
 }
 
@@ -95,13 +96,19 @@ static int cmd_bench(int argc, char **argv)
 			sum += cpu_bringup_cycles[cpu];
 		}
 	if (n) {
-		sort_u64(bringup, n);
+		bench_sort(bringup, n);
 		print_ns("secondary_bringup_median", cycles_to_ns(bringup[n / 2]), "us");
 		print_ns("secondary_bringup_total", cycles_to_ns(sum), "us");
 		print_ns("ipi_roundtrip_median", ipi_roundtrip_ns(cpumask_next(0, cpu_online_mask)), "us");
 	} else {
 		kprintf("# one CPU online: no bring-up or IPI figures\n");
 	}
+	/* Kernel threads ping-ponging through a wait queue, as Linux's
+	 * futex ping-pong: both on CPU 0, then CPU 0 and the next CPU. */
+	print_ns("ctxsw_same_cpu", bench_pingpong_ns(0, 0), "us");
+	if (n)
+		print_ns("wakeup_xcpu", bench_pingpong_ns(0, cpumask_next(0, cpu_online_mask)), "us");
+	print_ns("stop_machine_roundtrip", bench_stop_machine_ns(), "us");
 	return 0;
 }
 SHELL_CMD(bench, cmd_bench, "", "print the benchmark figures (run under --icount)");

@@ -123,7 +123,7 @@ SHELL_CMD(spawn, cmd_spawn, "N spin|sleepy|yield [--cpus L] [--nice N]", "start 
 static int cmd_kill(int argc, char **argv)
 {
 	struct task_struct *p;
-	int err;
+	int err, pid;
 
 	if (argc != 2) {
 		kprintf("usage: kill PID\n");
@@ -137,9 +137,9 @@ static int cmd_kill(int argc, char **argv)
 		put_task_struct(p);
 		return -EPERM;
 	}
-	kthread_stop(p);
-	kprintf("killed %d\n", p->pid);
-	put_task_struct(p);
+	pid = p->pid;
+	kthread_stop(p);	/* drops the reference parse_pid took */
+	kprintf("killed %d\n", pid);
 	return 0;
 }
 SHELL_CMD(kill, cmd_kill, "PID", "stop a task");

@@ -116,16 +116,15 @@ void kthread_exit(int code)
 	complete_all(&p->kthread->exited);
 	/* The last reference to our stack is dropped by whoever switches in
 	 * after us (finish_task_switch), not by us while we stand on it. */
-	set_current_state(TASK_DEAD);
-	schedule();
-	panic("dead task %d (%s) was scheduled again", p->pid, p->comm);
+	do_task_dead();
 }
 
+/* Consumes the caller's reference (kthread.h): the one from
+ * kthread_create(), or one the caller took itself. */
 int kthread_stop(struct task_struct *p)
 {
 	int code;
 
-	get_task_struct(p);
 	set_flag(p, PF_KTHREAD_SHOULD_STOP);
 	kthread_unpark(p);
 	wake_up_process(p);

@@ -149,6 +149,11 @@ static int queue_and_wait(const cpumask_t *mask, cpu_stop_fn_t fn, void *arg)
 	unsigned int cpu, n = cpumask_weight(mask), queued = 0;
 
 	done_init(&done, (int)n);
+	/* Waking our own CPU's stopper would switch to it at once, and a
+	 * multi_cpu_stop there spins until every CPU has joined: the works
+	 * for the CPUs after ours would never be queued.  So queue them all
+	 * first, and let our stopper in only then. */
+	preempt_disable();
 	for_each_cpu(cpu, mask) {
 		works[cpu] = (struct cpu_stop_work){ .fn = fn, .arg = arg, .done = &done };
 		if (queue_work(cpu, &works[cpu]))
@@ -156,6 +161,7 @@ static int queue_and_wait(const cpumask_t *mask, cpu_stop_fn_t fn, void *arg)
 		else
 			done_signal(&done, -ENOENT);
 	}
+	preempt_enable();
 	if (n)
 		wait_for_completion(&done.completion);
 	return queued == n ? done.ret : (done.ret ? done.ret : -ENOENT);

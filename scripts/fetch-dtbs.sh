@@ -50,53 +50,11 @@ done
 rpi=$dtbdir/bcm2711-rpi-4-b.dtb
 [ -s "$rpi" ] && exit 0
 
-# The first mirror URI that the machine's apt sources use for the release's
-# main component (deb822 .sources files first, then one-line .list files).
-debian_mirror() {
-    local f
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        awk -v rel="$1" 'BEGIN { RS = ""; FS = "\n" }
-             $0 ~ ("Suites:[^\n]*[ ]" rel "([ \n]|$)") && /Components:[^\n]*main/ {
-                 for (i = 1; i <= NF; i++)
-                     if ($i ~ /^URIs:/) { sub(/^URIs: */, "", $i); split($i, u, " "); print u[1]; exit }
-             }' "$f"
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -f "$f" ] || continue
-        awk -v rel="$1" '$1 == "deb" && $3 == rel && / main/ { print $2; exit }' "$f"
-    done
-}
+. "$root/scripts/arm64-apt.sh"
 
 deb=$(ls "$debdir"/linux-image-*-arm64_*_arm64.deb 2>/dev/null | head -1 || true)
 if [ -z "$deb" ]; then
-    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-    mirror=$(debian_mirror "$codename" | head -1)
-    if [ -z "$codename" ] || [ -z "$mirror" ]; then
-        echo "fetch-dtbs: cannot find a Debian release and mirror in the apt setup" >&2
-        exit 1
-    fi
-    mkdir -p "$aptdir/lists/partial" "$aptdir/archives/partial" "$aptdir/parts" "$aptdir/prefs"
-    : >"$aptdir/status"
-    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nArchitectures: arm64\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-        "$mirror" "$codename" >"$aptdir/parts/debian-arm64.sources"
-    cat >"$aptdir/apt.conf" <<EOF
-APT::Architecture "arm64";
-APT::Architectures { "arm64"; };
-APT::Sandbox::User "root";
-Dir::State "$aptdir";
-Dir::State::Lists "$aptdir/lists";
-Dir::State::status "$aptdir/status";
-Dir::Cache "$aptdir";
-Dir::Cache::archives "$aptdir/archives";
-Dir::Etc::sourcelist "/dev/null";
-Dir::Etc::sourceparts "$aptdir/parts";
-Dir::Etc::preferences "/dev/null";
-Dir::Etc::preferencesparts "$aptdir/prefs";
-EOF
-    export APT_CONFIG=$aptdir/apt.conf
-    echo "fetch-dtbs: reading the arm64 package list of $codename"
-    apt-get update -qq
+    arm64_apt_config "$aptdir" fetch-dtbs
     # linux-image-arm64 is the meta package; it depends on the current
     # versioned image, e.g. linux-image-6.1.0-99-arm64.
     image=$(apt-cache depends linux-image-arm64 |

@@ -38,23 +38,7 @@ done
 
 die() { echo "fetch-firmware: $*" >&2; exit 1; }
 
-# The first mirror URI that the machine's apt sources use for the release's
-# main component (deb822 .sources files first, then one-line .list files).
-debian_mirror() {
-    local f
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        awk -v rel="$1" 'BEGIN { RS = ""; FS = "\n" }
-             $0 ~ ("Suites:[^\n]*[ ]" rel "([ \n]|$)") && /Components:[^\n]*main/ {
-                 for (i = 1; i <= NF; i++)
-                     if ($i ~ /^URIs:/) { sub(/^URIs: */, "", $i); split($i, u, " "); print u[1]; exit }
-             }' "$f"
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [ -f "$f" ] || continue
-        awk -v rel="$1" '$1 == "deb" && $3 == rel && / main/ { print $2; exit }' "$f"
-    done
-}
+. "$root/scripts/arm64-apt.sh"
 
 command -v dpkg-deb >/dev/null || die "dpkg-deb is missing (a Debian host is needed)"
 mkdir -p "$fw" "$debdir"
@@ -68,32 +52,7 @@ for p in $pkgs; do
 done
 
 if [ ${#need_download[@]} -gt 0 ]; then
-    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-    mirror=$(debian_mirror "$codename" | head -1)
-    [ -n "$codename" ] && [ -n "$mirror" ] ||
-        die "cannot find a Debian release and mirror in the apt setup"
-    mkdir -p "$aptdir/lists/partial" "$aptdir/archives/partial" "$aptdir/parts" "$aptdir/prefs"
-    : >"$aptdir/status"
-    # raspi-firmware lives in non-free-firmware, the rest in main.
-    printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main non-free-firmware\nArchitectures: arm64\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-        "$mirror" "$codename" >"$aptdir/parts/debian-arm64.sources"
-    cat >"$aptdir/apt.conf" <<EOF
-APT::Architecture "arm64";
-APT::Architectures { "arm64"; };
-APT::Sandbox::User "root";
-Dir::State "$aptdir";
-Dir::State::Lists "$aptdir/lists";
-Dir::State::status "$aptdir/status";
-Dir::Cache "$aptdir";
-Dir::Cache::archives "$aptdir/archives";
-Dir::Etc::sourcelist "/dev/null";
-Dir::Etc::sourceparts "$aptdir/parts";
-Dir::Etc::preferences "/dev/null";
-Dir::Etc::preferencesparts "$aptdir/prefs";
-EOF
-    export APT_CONFIG=$aptdir/apt.conf
-    echo "fetch-firmware: reading the arm64 package lists of $codename"
-    apt-get update -qq || die "apt-get update failed for the arm64 lists"
+    arm64_apt_config "$aptdir" fetch-firmware || die "apt-get update failed for the arm64 lists"
     for p in "${need_download[@]}"; do
         echo "fetch-firmware: downloading $p"
         (cd "$debdir" && apt-get download -qq "$p:arm64") || die "cannot download $p:arm64"

@@ -206,6 +206,28 @@ static void __schedule(bool preempt)
 	finish_task_switch(prev);
 }
 
+/*
+ * The last switch of an exiting task.
+ * - IRQs stay masked from setting TASK_DEAD to the switch: were it
+ *   preempted in between, the CPU that switched away from it would take it
+ *   for dead (finish_task_switch) and free its stack while it is still
+ *   queued to run.
+ * - TASK_DEAD is written under pi_lock (Linux's set_special_state): a
+ *   wake-up that saw us in a wait a moment ago holds pi_lock until it has
+ *   written TASK_RUNNING, and that late write must not land on TASK_DEAD.
+ */
+void __noreturn do_task_dead(void)
+{
+	struct task_struct *p = current;
+
+	local_irq_disable();
+	arch_spin_lock(&p->pi_lock);
+	WRITE_ONCE(p->state, TASK_DEAD);
+	arch_spin_unlock(&p->pi_lock);
+	__schedule(false);
+	panic("dead task %d (%s) was scheduled again", current->pid, current->comm);
+}
+
 void schedule(void)
 {
 	unsigned long flags = local_irq_save();

@@ -160,8 +160,11 @@ int set_cpus_allowed_ptr(struct task_struct *p, const cpumask_t *mask)
 	dest = (int)cpumask_first(&usable);
 	running = rq->curr == p || p->on_cpu;
 	arch_spin_unlock(&rq->lock);
-	if (!running) {
-		__migrate_task(p, (unsigned int)dest, "affinity");
+	/* Its runqueue was unlocked for a moment, so a queued p may have been
+	 * picked to run meanwhile: then __migrate_task leaves it, and it
+	 * must go the running task's way, or it would stay on a CPU it is
+	 * no longer allowed on for as long as it does not sleep. */
+	if (!running && __migrate_task(p, (unsigned int)dest, "affinity")) {
 		spin_unlock_irqrestore(&p->pi_lock, flags);
 		return 0;
 	}

@@ -32,14 +32,21 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
-void wake_up(struct wait_queue_head *wq)
+/* Caller holds wq->lock. */
+static void wake_all_locked(struct wait_queue_head *wq)
 {
 	struct wait_queue_entry *w;
+
+	list_for_each_entry(w, &wq->head, entry)
+		wake_up_process(w->task);
+}
+
+void wake_up(struct wait_queue_head *wq)
+{
 	unsigned long flags;
 
 	spin_lock_irqsave(&wq->lock, flags);
-	list_for_each_entry(w, &wq->head, entry)
-		wake_up_process(w->task);
+	wake_all_locked(wq);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
@@ -54,6 +61,13 @@ void reinit_completion(struct completion *c)
 	WRITE_ONCE(c->done, 0);
 }
 
+/*
+ * 'done' and the wake-up under one hold of the lock: a waiter sees 'done'
+ * only under that lock, so by the time it can return (and free the
+ * completion, often on its stack) we have stopped touching it.  Dropping
+ * the lock in between would let the waiter go first, and the wake-up
+ * would lock and walk freed memory.
+ */
 void complete(struct completion *c)
 {
 	unsigned long flags;
@@ -61,8 +75,8 @@ void complete(struct completion *c)
 	spin_lock_irqsave(&c->wait.lock, flags);
 	if (c->done != ~0u)
 		c->done++;
+	wake_all_locked(&c->wait);
 	spin_unlock_irqrestore(&c->wait.lock, flags);
-	wake_up(&c->wait);
 }
 
 void complete_all(struct completion *c)
@@ -71,8 +85,8 @@ void complete_all(struct completion *c)
 
 	spin_lock_irqsave(&c->wait.lock, flags);
 	c->done = ~0u;	/* stays done for every later waiter */
+	wake_all_locked(&c->wait);
 	spin_unlock_irqrestore(&c->wait.lock, flags);
-	wake_up(&c->wait);
 }
 
 /* Consume one 'done' if there is one. */

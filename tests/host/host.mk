@@ -33,7 +33,8 @@ HOST_TEST_BINS := \
 	$(HOST_OUT)/test_bitmap \
 	$(HOST_OUT)/test_bitmap128 \
 	$(HOST_OUT)/test_fdt_real \
-	$(HOST_OUT)/test_fdt_bad
+	$(HOST_OUT)/test_fdt_bad \
+	$(HOST_OUT)/test_fair
 HOST_TEST_SCRIPTS := tests/host/fdtget.t tests/host/fuzz_fdt.t
 HOST_TOOLS := $(HOST_OUT)/fdtquery $(HOST_OUT)/fuzz_fdt
 
@@ -97,6 +98,20 @@ $(HOST_OUT)/obj/test_bitmap128.o: tests/host/test_bitmap.c | $(HOST_OUT)/obj
 	$(HOST_CCLD) -DNR_CPUS=128 -c $< -o $@
 
 $(HOST_OUT)/test_bitmap128: $(HOST_OUT)/obj/test_bitmap128.o $(HOST_OUT)/lib/bitmap.o
+	$(HOST_CCLD) $^ -lcmocka -o $@
+
+# The fair scheduling policy, built from kernel/sched/fair.c with the asm
+# headers swapped for host stand-ins (tests/host/sched_stubs/).
+HOST_SCHED_CPPFLAGS := -iquote tests/host/sched_stubs -iquote include \
+	-iquote arch/arm64/include -DNR_CPUS=64 -MMD -MP
+
+$(HOST_OUT)/lib/fair.o: kernel/sched/fair.c | $(HOST_OUT)/lib
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) -c $< -o $@
+
+$(HOST_OUT)/obj/test_fair.o: tests/host/test_fair.c | $(HOST_OUT)/obj
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) -c $< -o $@
+
+$(HOST_OUT)/test_fair: $(HOST_OUT)/obj/test_fair.o $(HOST_OUT)/lib/fair.o
 	$(HOST_CCLD) $^ -lcmocka -o $@
 
 HOST_FDT_SUPPORT := $(HOST_OUT)/obj/fdt_support.o $(HOST_OUT)/obj/fdt_dump.o \

@@ -1,0 +1,11 @@
+/* Shared by the `bench` command's two files (bench.c, bench_sched.c). */
+#ifndef KERNEL_BENCH_H
+#define KERNEL_BENCH_H
+
+#include "types.h"
+
+void bench_sort(u64 *v, int n);		/* ascending, in place */
+u64 bench_pingpong_ns(unsigned int cpu_a, unsigned int cpu_b);
+u64 bench_stop_machine_ns(void);
+
+#endif
