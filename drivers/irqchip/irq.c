@@ -80,18 +80,26 @@ void irq_enable_local(unsigned int intid)
 	irqchip->enable(intid, false);
 }
 
+static void enable_ipis(void)
+{
+	/* SGIs are enabled per CPU on GICv3 (fixed on for GICv2). */
+	for (unsigned int i = 0; i < NR_IPIS; i++)
+		irqchip->enable(i, true);
+}
+
 void irq_init(void)
 {
 	irqchip->init();
 	irqchip->cpu_init();
+	/* The boot CPU too: without this, no IPI ever reached CPU 0 on
+	 * GICv3 (cpu_init leaves every SGI disabled). */
+	enable_ipis();
 }
 
 void irq_cpu_init(void)
 {
 	irqchip->cpu_init();
-	/* SGIs are enabled per CPU on GICv3 (fixed on for GICv2). */
-	for (unsigned int i = 0; i < NR_IPIS; i++)
-		irqchip->enable(i, true);
+	enable_ipis();
 }
 
 static void handle_ipi(unsigned int ipi)
