@@ -186,7 +186,9 @@ static void taskset_moves_running_task(struct ktest *t)
 	KT_EXPECT(t, KT_SPIN_UNTIL(READ_ONCE(s.cpu) == b, KT_LIVENESS_MS));
 	KT_NOTE("running task moved cpu%u -> cpu%u in %lu us, %lu ticks", a, b,
 		(kt_now_ns() - t0) / 1000, ticks);
-	KT_EXPECT(t, ticks <= 2);
+	/* A tick or two on real hardware and under -icount; plain TCG may
+	 * stall this vCPU for a few ticks when the host is busy. */
+	KT_EXPECT(t, ticks <= 10);
 	msleep(30);
 	kt_stop(p);
 	KT_EXPECT_EQ(t, s.stray, 0);
