@@ -12,7 +12,12 @@ int timer_dt_init(const struct fdt *f);
 void timer_cpu_init(void);	/* start this CPU's tick */
 
 static inline u64 ns_to_cycles(u64 ns) { return ns * timer_freq / 1000000000ULL; }
-static inline u64 cycles_to_ns(u64 c) { return c * 1000ULL / (timer_freq / 1000000ULL); }
+/* Split so that neither the MHz rounding (62.5 MHz is not whole) nor the
+ * multiplication (c * 10^9 overflows after ~5 minutes) costs accuracy. */
+static inline u64 cycles_to_ns(u64 c)
+{
+	return c / timer_freq * 1000000000ULL + c % timer_freq * 1000000000ULL / timer_freq;
+}
 void udelay(u64 us);
 void mdelay(u64 ms);
 

@@ -13,6 +13,7 @@
 #include "rq.h"
 #include "kernel.h"
 #include "stop_machine.h"
+#include "wait.h"
 #include "trace.h"
 
 static unsigned int cpu_cluster(unsigned int cpu)
@@ -119,6 +120,7 @@ static bool __migrate_task(struct task_struct *p, unsigned int dst_cpu, const ch
 struct migration_arg {
 	struct task_struct *task;
 	unsigned int dest_cpu;
+	struct completion done;
 };
 
 /* Runs on the stopper of the task's CPU: the task was running there and
@@ -133,12 +135,14 @@ static int migration_cpu_stop(void *data)
 	if (task_cpu(p) == smp_processor_id())
 		__migrate_task(p, arg->dest_cpu, "affinity");
 	spin_unlock_irqrestore(&p->pi_lock, flags);
+	complete(&arg->done);
 	return 0;
 }
 
 int set_cpus_allowed_ptr(struct task_struct *p, const cpumask_t *mask)
 {
 	struct migration_arg arg = { .task = p };
+	struct cpu_stop_work work;
 	unsigned long flags;
 	cpumask_t usable;
 	struct rq *rq;
@@ -168,9 +172,17 @@ int set_cpus_allowed_ptr(struct task_struct *p, const cpumask_t *mask)
 		spin_unlock_irqrestore(&p->pi_lock, flags);
 		return 0;
 	}
+	/* No preemption between dropping pi_lock and queueing the stopper:
+	 * a caller switched out right here would leave p running, and being
+	 * switched in again, on a CPU its new mask excludes. */
+	preempt_disable();
 	spin_unlock_irqrestore(&p->pi_lock, flags);
 	arg.dest_cpu = (unsigned int)dest;
-	/* If p is the caller, the stopper preempts us and moves us. */
-	stop_one_cpu(rq->cpu, migration_cpu_stop, &arg);
+	init_completion(&arg.done);
+	if (!stop_one_cpu_nowait(rq->cpu, migration_cpu_stop, &arg, &work))
+		complete(&arg.done);	/* no stopper: that CPU runs nothing */
+	/* If p is the caller, its stopper takes the CPU here and moves us. */
+	preempt_enable();
+	wait_for_completion(&arg.done);
 	return 0;
 }
