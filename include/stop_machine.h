@@ -24,7 +24,8 @@ void cpu_stop_start_cpu(unsigned int cpu);
 /* Run fn(arg) on cpu's stopper and wait; its result, or -ENOENT if that
  * CPU's stopper is not running. */
 int stop_one_cpu(unsigned int cpu, cpu_stop_fn_t fn, void *arg);
-/* Queue and return at once; 'work' must live until it ran. */
+/* Queue and return at once; 'work' must live until fn has started (the
+ * stopper does not touch it once fn runs). */
 bool stop_one_cpu_nowait(unsigned int cpu, cpu_stop_fn_t fn, void *arg, struct cpu_stop_work *work);
 /* fn on every CPU in mask (each on its own), wait; first non-zero result. */
 int stop_cpus(const cpumask_t *mask, cpu_stop_fn_t fn, void *arg);

@@ -66,6 +66,7 @@ static int cpu_stopper_thread(void *arg)
 
 	for (;;) {
 		struct cpu_stop_work *w = NULL;
+		struct cpu_stop_done *done;
 		unsigned long flags;
 		int ret;
 
@@ -87,9 +88,12 @@ static int cpu_stopper_thread(void *arg)
 		}
 		__set_current_state(TASK_RUNNING);
 		trace_stop_work(w->fn);
+		/* Once fn has run, a _nowait work item may already be gone (fn
+		 * itself may have told its owner it is done): touch it no more. */
+		done = w->done;
 		ret = w->fn(w->arg);
-		if (w->done)
-			done_signal(w->done, ret);
+		if (done)
+			done_signal(done, ret);
 	}
 	return 0;
 }
