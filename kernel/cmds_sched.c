@@ -205,13 +205,23 @@ static void top_once(unsigned int window_ms)
 	kprintf("%-4s %-8s %10s %6s %s\n", "CPU", "STATE", "NR_RUNNING", "BUSY%", "CURRENT");
 	for_each_possible_cpu(cpu) {
 		struct rq *rq = cpu_rq(cpu);
-		struct task_struct *curr = READ_ONCE(rq->curr);
 		u64 idle = READ_ONCE(rq->idle->sum_exec_runtime) - idle0[cpu];
 		u64 busy = cpu_online(cpu) && idle < span ? (span - idle) * 100 / span : 0;
+		char comm[TASK_COMM_LEN];
+		unsigned long flags;
+		int pid;
 
+		/* Under the runqueue lock: rq->curr cannot switch out (and, if
+		 * it was exiting, be freed) while we copy its name. */
+		flags = local_irq_save();
+		arch_spin_lock(&rq->lock);
+		pid = rq->curr->pid;
+		memcpy(comm, rq->curr->comm, sizeof(comm));
+		arch_spin_unlock(&rq->lock);
+		local_irq_restore(flags);
 		kprintf("%-4u %-8s %10u %5lu%% %d:%s\n", cpu,
 			cpu_active(cpu) ? "active" : cpu_online(cpu) ? "online" : "offline",
-			READ_ONCE(rq->nr_running), busy, curr->pid, curr->comm);
+			READ_ONCE(rq->nr_running), busy, pid, comm);
 	}
 }
 

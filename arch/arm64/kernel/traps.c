@@ -142,7 +142,7 @@ void bad_exception(struct pt_regs *regs, int kind)
 void __noreturn handle_stack_overflow(u64 sp, u64 elr, u64 esr, u64 far)
 {
 	char desc[160];
-	u64 base = stack_base_of(sp + STACK_SIZE);
+	u64 base = stack_base_of(sp);	/* sp is in the guard: same slot */
 
 	esr_describe(esr, desc, sizeof(desc));
 	printk("Kernel stack overflow on CPU%u: sp 0x%lx is in the guard below the stack 0x%lx-0x%lx\n",
