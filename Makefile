@@ -34,7 +34,7 @@ ASFLAGS := -D__ASSEMBLER__ -DNR_CPUS=$(NR_CPUS) -Iinclude -Iarch/arm64/include -
 LDFLAGS := -pie --no-dynamic-linker -z notext -z norelro --no-warn-rwx-segments \
 	--build-id=none -T linker.ld -Map=$(B)/rondo.map
 
-KSRC := $(wildcard arch/arm64/kernel/*.S arch/arm64/kernel/*.c arch/arm64/mm/*.c \
+KSRC := $(wildcard arch/arm64/kernel/*.S arch/arm64/kernel/*.c arch/arm64/mm/*.c mm/*.c \
 	drivers/*/*.c kernel/*.c kernel/*/*.c lib/*.c tests/ktest/*.c)
 KOBJS := $(patsubst %,$(KOBJ)/%.o,$(basename $(KSRC)))
 

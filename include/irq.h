@@ -12,7 +12,7 @@
 #define NR_IRQS 1024
 #define SPURIOUS_INTID 1023
 
-/* IPIs ride on SGIs 0..7. */
+/* IPI n is sent as SGI n: the first NR_IPIS of the 16 SGIs (INTIDs 0..15). */
 enum ipi_type {
 	IPI_RESCHEDULE,
 	IPI_CALL_FUNC,
@@ -51,5 +51,8 @@ int dt_irq_to_intid(const u32 *cells_be, bool *edge);
 
 void send_ipi(unsigned int cpu, enum ipi_type ipi);
 void send_ipi_mask(const cpumask_t *mask, enum ipi_type ipi);
+/* What a received IPI_PING does besides being counted (NULL: nothing).
+ * fn runs in IRQ context on the receiving CPU. */
+void set_ipi_ping_hook(void (*fn)(void));
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * Physical memory: the page allocator (kernel/page_alloc.c) and kmalloc
- * (kernel/kmalloc.c).  RAM is identity-mapped (VA == PA), so a physical
+ * Physical memory: the page allocator (mm/page_alloc.c) and kmalloc
+ * (mm/kmalloc.c).  RAM is identity-mapped (VA == PA), so a physical
  * address returned here is also a usable pointer.  See docs/memory.md.
  *
  * Everything here may be called from any CPU and from interrupt context,

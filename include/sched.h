@@ -49,7 +49,8 @@ struct cpu_context {
 struct task_struct {
 	struct cpu_context ctx;		/* first: switch.S uses offset 0 */
 	volatile long state;
-	unsigned long flags;		/* PF_*, changed with atomic ops */
+	unsigned long flags;		/* PF_*: set plainly before the task first runs,
+					 * later only with atomic ops (kthread.c) */
 	int pid;
 	char comm[TASK_COMM_LEN];
 	int refcount;

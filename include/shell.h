@@ -1,6 +1,8 @@
 /*
  * Shell commands register themselves with SHELL_CMD, anywhere in the
- * tree; the shell (kernel/shell.c) finds them in the .shell_cmds section.
+ * tree; the shell (kernel/shell/shell.c) finds them in the .shell_cmds
+ * sections, which the linker sorts by command name (linker.ld), so `help`
+ * lists them alphabetically whatever file they live in.
  * A command returns 0, or a negative errno after printing a one-line error.
  */
 #ifndef RONDO_SHELL_H
@@ -20,7 +22,7 @@ struct shell_cmd {
 
 #define SHELL_CMD(cname, cfn, cusage, chelp)					\
 	static const struct shell_cmd __shell_cmd_##cname			\
-	__attribute__((section(".shell_cmds"), used, aligned(8))) = {		\
+	__attribute__((section(".shell_cmds." #cname), used, aligned(8))) = {		\
 		#cname, cfn, cusage, chelp					\
 	}
 

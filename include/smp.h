@@ -39,8 +39,11 @@ extern u64 cpu_logical_map[NR_CPUS];
 int get_logical_index(u64 mpidr);
 
 /* Cross-CPU calls.  'func' runs on the target in interrupt context.  With
- * wait, the caller returns after func finished.  The caller must have IRQs
- * enabled (two CPUs waiting on each other with IRQs off would deadlock). */
+ * wait, the caller returns after func finished.  Callable with IRQs on or
+ * off: a caller spinning with IRQs masked serves the calls queued to its
+ * own CPU while it waits (smp_call.c csd_wait), so two CPUs calling each
+ * other cannot deadlock.  Not from an IRQ handler that interrupted a
+ * caller spinning in csd_wait for the same slot. */
 typedef void (*smp_call_func_t)(void *info);
 int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, bool wait);
 /* Runs on every online CPU in 'mask' except the caller, as on Linux. */

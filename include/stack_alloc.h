@@ -1,5 +1,5 @@
 /*
- * Kernel stacks for threads (kernel/stack_alloc.c).  Each one gets a slot
+ * Kernel stacks for threads (mm/stack_alloc.c).  Each one gets a slot
  * in a virtual area of its own, laid out like the boot stacks
  * (asm/stack.h): a 32 KiB slot, lower half an unmapped guard, upper half
  * the stack, mapped to pages from the page allocator.  An overflow runs

@@ -1,4 +1,4 @@
-/* Workload threads for the shell's `spawn` and for tests (kernel/workloads.c). */
+/* Workload threads for the shell's `spawn` and for tests (kernel/shell/workloads.c). */
 #ifndef RONDO_WORKLOADS_H
 #define RONDO_WORKLOADS_H
 

@@ -6,7 +6,7 @@
 #include "smp.h"
 #include "wait.h"
 #include "workloads.h"
-#include "sched/rq.h"
+#include "../sched/rq.h"
 
 static void ps_line(struct task_struct *p, void *arg)
 {
@@ -190,8 +190,9 @@ static int cmd_nice(int argc, char **argv)
 }
 SHELL_CMD(nice, cmd_nice, "PID N", "set a task's nice level (-20..19)");
 
-/* Busy% over a window: the idle task's run time is the CPU's idle time. */
-static void top_once(unsigned int window_ms)
+/* Busy% over a window: the idle task's run time is the CPU's idle time.
+ * 'redraw': start the frame with ANSI "cursor home, erase below". */
+static void top_once(unsigned int window_ms, bool redraw)
 {
 	static u64 idle0[NR_CPUS];
 	unsigned int cpu;
@@ -202,6 +203,8 @@ static void top_once(unsigned int window_ms)
 	t0 = sched_clock();
 	msleep(window_ms);
 	span = sched_clock() - t0;
+	if (redraw)
+		kprintf("\033[H\033[J(press any key to stop)\n");
 	kprintf("%-4s %-8s %10s %6s %s\n", "CPU", "STATE", "NR_RUNNING", "BUSY%", "CURRENT");
 	for_each_possible_cpu(cpu) {
 		struct rq *rq = cpu_rq(cpu);
@@ -234,14 +237,13 @@ static int cmd_top(int argc, char **argv)
 		return -EINVAL;
 	}
 	if (once) {
-		top_once(200);
+		top_once(200, false);
 		return 0;
 	}
-	kprintf("(press any key to stop)\n");
-	while (console_getc_nowait() < 0) {
-		top_once(1000);
-		kprintf("\n");
-	}
+	/* Like top(1): each frame redraws the screen in place (ANSI "cursor
+	 * home, erase below"); -n 1 prints one plain frame for scripts. */
+	while (console_getc_nowait() < 0)
+		top_once(1000, true);
 	return 0;
 }
 SHELL_CMD(top, cmd_top, "[-n 1]", "per-CPU load and nr_running, every second until a key");

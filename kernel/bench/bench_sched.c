@@ -1,5 +1,5 @@
 /*
- * Scheduler figures for `bench` (kernel/bench.c), made the way the Linux
+ * Scheduler figures for `bench` (kernel/bench/bench.c), made the way the Linux
  * peer measured them (../shared/peers/linux/bench.c): two threads
  * ping-pong a turn flag, each sleeping until it is its turn; one-way
  * latency = round trip / 2, 2000 round trips, the first 10% dropped as

@@ -25,7 +25,7 @@ static struct {
 	u64 pongs;
 } pingpong = { -1, -1, 0 };
 
-void bench_ping_ipi(void)
+static void bench_ping_ipi(void)
 {
 	int cpu = (int)smp_processor_id();
 
@@ -62,6 +62,7 @@ static u64 ipi_roundtrip_ns(unsigned int target)
 
 	WRITE_ONCE(pingpong.initiator, (int)smp_processor_id());
 	WRITE_ONCE(pingpong.responder, (int)target);
+	set_ipi_ping_hook(bench_ping_ipi);
 	for (int i = 0; i < PINGS; i++) {
 		u64 before = READ_ONCE(pingpong.pongs), t0 = read_cntvct();
 
@@ -70,6 +71,7 @@ static u64 ipi_roundtrip_ns(unsigned int target)
 			cpu_relax();
 		samples[i] = read_cntvct() - t0;
 	}
+	set_ipi_ping_hook(NULL);
 	WRITE_ONCE(pingpong.responder, -1);
 	WRITE_ONCE(pingpong.initiator, -1);
 	bench_sort(samples, PINGS);
