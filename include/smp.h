@@ -24,6 +24,9 @@ void set_cpu_possible(unsigned int cpu, bool on);
 void set_cpu_present(unsigned int cpu, bool on);
 void set_cpu_online(unsigned int cpu, bool on);
 void set_cpu_active(unsigned int cpu, bool on);
+/* Boot CPU, MMU off, nobody else running: plain stores, no exclusives. */
+void init_cpu_possible(const cpumask_t *src);
+void init_cpu_present(const cpumask_t *src);
 
 static inline bool cpu_online(unsigned int cpu) { return cpumask_test_cpu(cpu, cpu_online_mask); }
 static inline bool cpu_active(unsigned int cpu) { return cpumask_test_cpu(cpu, cpu_active_mask); }

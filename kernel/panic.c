@@ -54,8 +54,9 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	local_irq_disable();
-	/* No exclusives with the MMU off; then only one CPU runs anyway. */
-	if (system_state == SYSTEM_EARLY) {
+	/* No exclusives with the MMU off (atomic.h): with it off on this CPU
+	 * we are in early boot, and only one CPU runs anyway. */
+	if (!mmu_on_this_cpu()) {
 		if (panicking.counter != -1)
 			cpu_halt();
 		panicking.counter = (int)cpu;
@@ -68,7 +69,7 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	if (system_state >= SYSTEM_SMP)
 		smp_stop_others();
-	if (system_state != SYSTEM_EARLY)
+	if (mmu_on_this_cpu())
 		system_state = SYSTEM_HALTING;
 	printk("Kernel panic - not syncing: %s\n", msg);
 	dump_backtrace((u64)__builtin_frame_address(0), 0);

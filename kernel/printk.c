@@ -36,7 +36,10 @@ static bool console_lock_take(void)
 {
 	int cpu = (int)smp_processor_id();
 
-	if (system_state == SYSTEM_EARLY || READ_ONCE(console_owner) == cpu)
+	/* With the MMU off (early boot, or a panic reporting an exclusive
+	 * access made with it off) a spinlock is exactly what must not run. */
+	if (system_state == SYSTEM_EARLY || !mmu_on_this_cpu() ||
+	    READ_ONCE(console_owner) == cpu)
 		return false;
 	if (system_state == SYSTEM_HALTING) {
 		/* A stopped CPU may have died holding it: wait a bounded time. */

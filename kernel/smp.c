@@ -58,21 +58,28 @@ static bool is_cpu_node(const struct fdt *f, int node)
 	return type && !strcmp(type, "cpu");
 }
 
-/* Fill possible, cpu_logical_map and (through cpu_ops) present. */
+/*
+ * Fill possible, cpu_logical_map and (through cpu_ops) present.  Runs on
+ * the boot CPU with the MMU off: the masks are built here with plain bit
+ * operations and published with init_cpu_possible/present, since the
+ * set_cpu_*() helpers use exclusives (see asm/atomic.h).
+ */
 void smp_setup_cpus(const struct fdt *f)
 {
 	u64 boot_mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
 	int cpus = fdt_path_offset(f, "/cpus");
 	unsigned int next = 1;
 	bool boot_seen = false;
+	cpumask_t possible, present;
 
 	cpu_logical_map[0] = boot_mpidr;
 	cpu_dt_node[0] = -1;
-	set_cpu_possible(0, true);
-	set_cpu_present(0, true);
+	cpumask_clear(&possible);
+	cpumask_set_cpu(0, &possible);		/* plain, not atomic (cpumask.h) */
+	cpumask_copy(&present, &possible);
 	if (cpus < 0) {
 		printk("smp: no /cpus node in the device tree; running on the boot CPU only\n");
-		return;
+		goto publish;
 	}
 	for (int node = fdt_first_child(f, cpus); node >= 0; node = fdt_next_sibling(f, node)) {
 		u64 mpidr;
@@ -81,11 +88,6 @@ void smp_setup_cpus(const struct fdt *f)
 			continue;
 		if (read_cpu_reg(f, cpus, node, &mpidr)) {
 			printk("smp: %s: bad or missing reg; skipping it\n", fdt_node_name(f, node));
-			continue;
-		}
-		if (mpidr == boot_mpidr) {
-			boot_seen = true;
-			cpu_dt_node[0] = node;
 			continue;
 		}
 		if (get_logical_index(mpidr) >= 0) {
@@ -103,17 +105,20 @@ void smp_setup_cpus(const struct fdt *f)
 		}
 		cpu_logical_map[next] = mpidr;
 		cpu_dt_node[next] = node;
-		set_cpu_possible(next, true);
+		cpumask_set_cpu(next, &possible);
 		next++;
 	}
 	if (!boot_seen)
 		printk("smp: boot CPU (MPIDR 0x%lx) is not in the device tree\n", boot_mpidr);
 	for (unsigned int cpu = 1; cpu < next; cpu++)
 		if (init_cpu_ops(cpu, f, cpu_dt_node[cpu]) == 0)
-			set_cpu_present(cpu, true);
+			cpumask_set_cpu(cpu, &present);
 	/* The boot CPU needs a method only to be restarted after hotplug. */
 	if (cpu_dt_node[0] >= 0 && fdt_getprop(f, cpu_dt_node[0], "enable-method", NULL))
 		init_cpu_ops(0, f, cpu_dt_node[0]);
+publish:
+	init_cpu_possible(&possible);
+	init_cpu_present(&present);
 }
 
 #define BRINGUP_TIMEOUT_MS 1000
@@ -199,7 +204,8 @@ void cpu_halt(void)
 	unsigned int cpu = smp_processor_id();
 
 	local_irq_disable();
-	if (system_state != SYSTEM_EARLY) {
+	/* The masks are changed with exclusives: not with the MMU off. */
+	if (mmu_on_this_cpu()) {
 		set_cpu_active(cpu, false);
 		set_cpu_online(cpu, false);
 	}

@@ -4,6 +4,7 @@
 #include "console.h"
 #include "mmu.h"
 #include "smp.h"
+#include "asm/atomic.h"
 #include "asm/stack.h"
 #include "asm/sysreg.h"
 
@@ -23,7 +24,8 @@ static void mmu_and_caches_on_every_cpu(struct ktest *t)
 	unsigned int cpu;
 
 	for_each_online_cpu(cpu) {
-		smp_call_function_single(cpu, sctlr_of, sctlr, true);
+		sctlr[cpu] = 0;		/* a call that did not run must not pass */
+		KT_EXPECT_EQ(t, smp_call_function_single(cpu, sctlr_of, sctlr, true), 0);
 		KT_EXPECT_EQ(t, sctlr[cpu] & (SCTLR_M | SCTLR_C | SCTLR_I), SCTLR_M | SCTLR_C | SCTLR_I);
 	}
 }
@@ -99,10 +101,46 @@ static void all_ram_is_mapped(struct ktest *t)
 	}
 }
 
+static void check_sctlr(void *sctlr)
+{
+	exclusive_check_sctlr(*(u64 *)sctlr);
+}
+
+int esr_describe(u64 esr, char *buf, size_t size);
+
+/*
+ * The check in front of every LDXR/STXR (asm/atomic.h), fed SCTLR_EL1
+ * values with the MMU or the data cache off: it must trap with its own
+ * BRK, which the exception code names.  With the real value (the MMU is
+ * on, or this boot would have stopped in smp_setup_cpus) it must not.
+ */
+static void exclusive_check_traps_with_mmu_off(struct ktest *t)
+{
+	u64 real = read_sysreg(sctlr_el1);
+	u64 mmu_off = real & ~SCTLR_M, dcache_off = real & ~SCTLR_C;
+	const char *what = ": exclusive access with the MMU off";
+	char desc[160];
+	u64 esr;
+	int n;
+
+	KT_ASSERT(t, mmu_on_this_cpu());
+	KT_EXPECT_EQ(t, ktest_expect_fault(check_sctlr, &real), 0);
+	esr = ktest_expect_fault(check_sctlr, &mmu_off);
+	KT_EXPECT_EQ(t, EC(esr), 0x3c);			/* BRK */
+	KT_EXPECT_EQ(t, esr & 0xffff, BRK_EXCLUSIVE_MMU_OFF);
+	n = esr_describe(esr, desc, sizeof(desc));
+	KT_ASSERT(t, n > (int)strlen(what));
+	KT_EXPECT_STREQ(t, desc + n - strlen(what), what);
+	esr = ktest_expect_fault(check_sctlr, &dcache_off);
+	KT_EXPECT_EQ(t, EC(esr), 0x3c);
+	KT_EXPECT_EQ(t, esr & 0xffff, BRK_EXCLUSIVE_MMU_OFF);
+}
+
 KTEST_SUITE(mmu,
 	KTEST_CASE(mmu_and_caches_on_every_cpu),
 	KTEST_CASE(text_is_read_only),
 	KTEST_CASE(data_is_not_executable),
 	KTEST_CASE(stack_guard_is_unmapped),
 	KTEST_CASE(memory_types),
-	KTEST_CASE(all_ram_is_mapped));
+	KTEST_CASE(all_ram_is_mapped),
+	KTEST_CASE(exclusive_check_traps_with_mmu_off));

@@ -5,6 +5,7 @@
  */
 #include "kernel.h"
 #include "ktest.h"
+#include "asm/atomic.h"
 #include "asm/ptregs.h"
 #include "asm/percpu.h"
 #include "asm/stack.h"
@@ -66,6 +67,9 @@ int esr_describe(u64 esr, char *buf, size_t size)
 	u32 iss = esr & 0x1ffffff;
 	int n = scnprintf(buf, size, "%s (EC 0x%02x, ISS 0x%07x)", esr_class_name(esr), ec, iss);
 
+	if (ec == 0x3c && (iss & 0xffff) == BRK_EXCLUSIVE_MMU_OFF)
+		n += scnprintf(buf + n, size - n, ": exclusive access with the MMU off");
+
 	if (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25) {
 		u32 fsc = iss & 0x3f;
 
@@ -118,10 +122,29 @@ static void __noreturn die(struct pt_regs *regs, const char *what)
 	panic("Fatal exception");
 }
 
+static bool is_exclusive_check(u64 esr)
+{
+	return ((esr >> 26) & 0x3f) == 0x3c && (esr & 0xffff) == BRK_EXCLUSIVE_MMU_OFF;
+}
+
+/* exclusive_check() (asm/atomic.h) found SCTLR_EL1.M or .C clear.  On a
+ * Cortex-A72 the LDXR/STXR loop right after it could have spun for ever. */
+static void __noreturn exclusive_with_mmu_off(struct pt_regs *regs)
+{
+	printk("exclusive access with the MMU off at image+0x%lx on CPU%u (SCTLR_EL1 0x%lx)\n",
+	       regs->pc - (u64)_head, smp_processor_id(), read_sysreg(sctlr_el1));
+	dump_backtrace(regs->regs[29], regs->pc);
+	panic("exclusive access with the MMU off at image+0x%lx", regs->pc - (u64)_head);
+}
+
 void el1_sync_handler(struct pt_regs *regs)
 {
-	if (ktest_handle_exception(regs, "exception"))
+	/* With the MMU off there is no task (SP_EL0 is not set up yet), so
+	 * the test harness cannot be asked. */
+	if (mmu_on_this_cpu() && ktest_handle_exception(regs, "exception"))
 		return;
+	if (is_exclusive_check(regs->esr))
+		exclusive_with_mmu_off(regs);
 	die(regs, "synchronous exception");
 }
 

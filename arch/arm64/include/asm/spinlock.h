@@ -2,7 +2,8 @@
  * Ticket spinlocks: fair (CPUs get the lock in arrival order), and waiters
  * sleep in WFE instead of hammering the bus.  The unlocking store-release
  * clears the waiters' exclusive monitors, which is the event that wakes
- * them.  Only usable once the MMU and caches are on (see atomic.h).
+ * them.  Only usable once the MMU and caches are on: lock and trylock
+ * check that first (exclusive_check(), atomic.h).
  */
 #ifndef ASM_SPINLOCK_H
 #define ASM_SPINLOCK_H
@@ -10,6 +11,7 @@
 #include "types.h"
 #include "irqflags.h"
 #include "percpu.h"
+#include "atomic.h"
 
 typedef struct spinlock {
 	u16 owner;
@@ -27,8 +29,10 @@ static inline void spin_lock_init(spinlock_t *l)
 
 static inline void arch_spin_lock(spinlock_t *l)
 {
-	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
-	u16 now;
+	u16 ticket, now;
+
+	exclusive_check();
+	ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_ACQUIRE);
 
 	/* LDAXRH arms the monitor so that the owner's STLRH wakes our WFE. */
 	__asm__ volatile(
@@ -48,6 +52,7 @@ static inline bool arch_spin_trylock(spinlock_t *l)
 	u16 owner = old & 0xffff, next = old >> 16;
 	u32 want;
 
+	exclusive_check();
 	if (owner != next)
 		return false;
 	want = (u32)owner | ((u32)(u16)(next + 1) << 16);
