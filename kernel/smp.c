@@ -90,8 +90,15 @@ void smp_setup_cpus(const struct fdt *f)
 			printk("smp: %s: bad or missing reg; skipping it\n", fdt_node_name(f, node));
 			continue;
 		}
-		if (get_logical_index(mpidr) >= 0) {
+		/* A second node with an MPIDR already seen, the boot CPU's
+		 * included: the first node wins, the others are reported. */
+		if (get_logical_index(mpidr) >= 0 && (mpidr != boot_mpidr || boot_seen)) {
 			printk("smp: %s: duplicate MPIDR 0x%lx; skipping it\n", fdt_node_name(f, node), mpidr);
+			continue;
+		}
+		if (mpidr == boot_mpidr) {
+			boot_seen = true;
+			cpu_dt_node[0] = node;
 			continue;
 		}
 		if (next >= NR_CPUS) {

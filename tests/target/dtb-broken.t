@@ -3,7 +3,10 @@
 (a) CPUs 1-3 name an enable-method nobody implements: they stay possible but
     not present, only CPU 0 comes up, and the log says why;
 (b) cpu@2 with an MPIDR no CPU has: PSCI refuses it, CPU 2 stays present
-    but offline, the others come up.
+    but offline, the others come up;
+(c) two nodes that repeat an MPIDR (cpu@1 says it is the boot CPU, cpu@3
+    says it is cpu@2): each is reported and skipped, the first node wins,
+    so 2 CPUs are possible and both come up.
 
 (QEMU 10's virt writes a fresh /psci node into any -dtb it boots a kernel
 with, so "no /psci" cannot be shown on virt; the Raspberry Pi 4 run covers a
@@ -23,6 +26,8 @@ EDITS = {
         f"\t\tcpu@{n} {{\n\t\t\tenable-method = \"acme,warp-drive\";\n\t\t}};\n"
         for n in (1, 2, 3)) + "\t};\n};\n",
     "virt-badcpu2": "/ {\n\tcpus {\n\t\tcpu@2 {\n\t\t\treg = <0xff>;\n\t\t};\n\t};\n};\n",
+    "virt-dupcpu": "/ {\n\tcpus {\n\t\tcpu@1 {\n\t\t\treg = <0x0>;\n\t\t};\n"
+                   "\t\tcpu@3 {\n\t\t\treg = <0x2>;\n\t\t};\n\t};\n};\n",
 }
 
 
@@ -58,6 +63,10 @@ def make_dtbs(tap):
     rc, out = sh(["fdtget", "-t", "x", os.path.join(DTB_DIR, "virt-badcpu2.dtb"),
                   "/cpus/cpu@2", "reg"])
     tap.ok(rc == 0 and out == "ff", "virt-badcpu2.dtb has cpu@2 reg 0xff",
+           diag=[f"fdtget said: {out}"])
+    rc, out = sh(["fdtget", "-t", "x", os.path.join(DTB_DIR, "virt-dupcpu.dtb"),
+                  "/cpus/cpu@1", "reg"])
+    tap.ok(rc == 0 and out == "0", "virt-dupcpu.dtb has cpu@1 reg 0 (the boot CPU's)",
            diag=[f"fdtget said: {out}"])
     return True
 
@@ -105,8 +114,24 @@ def bad_cpu2(tap):
     t.finish_run(tap, run, before)
 
 
+def dup_mpidr(tap):
+    before = tap.failed
+    run = boot("virt-dupcpu")
+    log = run.kernel_log()
+    for node, mpidr in (("cpu@1", "0x0"), ("cpu@3", "0x2")):
+        want = f"smp: {node}: duplicate MPIDR {mpidr}; skipping it"
+        tap.ok(any(l.endswith(want) for l in log),
+               f"duplicate MPIDR: the log says '{want}'",
+               diag=[l for l in log if "smp:" in l][:6])
+    t.check_cpus(tap, run, "duplicate MPIDR", {
+        "possible": "0-1", "present": "0-1", "online": "0-1", "active": "0-1"})
+    tap.ok(run.rc == 0, f"duplicate MPIDR: poweroff, qemu/run {run.outcome()}")
+    t.finish_run(tap, run, before)
+
+
 tap = t.Tap()
 if make_dtbs(tap):
     bad_method(tap)
     bad_cpu2(tap)
+    dup_mpidr(tap)
 sys.exit(tap.done())
