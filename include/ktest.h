@@ -6,9 +6,10 @@
  *	static void my_case(struct ktest *t) { KT_EXPECT_EQ(t, 1 + 1, 2); }
  *	KTEST_SUITE(mine, KTEST_CASE(my_case));
  *
- * Output is KTAP version 1.  A failed ASSERT, an exception in the test or a
- * test running past its deadline ends that case with "not ok" and the
- * runner goes on with the next one.
+ * Output is KTAP version 1.  Each case runs in a thread of its own.  A
+ * failed ASSERT, an exception in the test or a test running past its
+ * deadline ends that case with "not ok" and the runner goes on with the
+ * next one (a case blocked past its deadline is left asleep).
  */
 #ifndef RONDO_KTEST_H
 #define RONDO_KTEST_H
@@ -26,7 +27,7 @@ struct ktest {
 struct ktest_case {
 	const char *name;
 	void (*fn)(struct ktest *t);
-	u32 timeout_ms;		/* 0: the default (2000 ms) */
+	u32 timeout_ms;		/* 0: the default (5000 ms) */
 };
 
 struct ktest_suite {
@@ -73,7 +74,13 @@ void ktest_skip(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 	if (strcmp(__a, __b)) ktest_fail(t, __FILE__, __LINE__,			\
 		"expected %s == %s, got \"%s\" and \"%s\"", #a, #b, __a, __b);	\
 } while (0)
-#define KT_SKIP(t, ...) do { ktest_skip(t, __VA_ARGS__); return; } while (0)
+/* A skip says why: the reason is a non-empty string literal (format), and
+ * a reason that formats to "" makes the case fail. */
+#define KT_SKIP(t, fmt, ...) do {						\
+	_Static_assert(sizeof(fmt) > 1, "KT_SKIP needs a reason");		\
+	ktest_skip(t, "" fmt, ##__VA_ARGS__);					\
+	return;									\
+} while (0)
 
 /* Run suites: "all", or a comma-separated list.  Returns failures. */
 int ktest_run(const char *which);
@@ -82,9 +89,9 @@ int ktest_run(const char *which);
  * ESR of that exception, or 0 if it returned normally. */
 u64 ktest_expect_fault(void (*fn)(void *), void *arg);
 
-/* Hooks from the exception and tick paths. */
+/* Hook from the exception path (traps.c): true if the test harness took
+ * the exception over (the context now resumes in the harness). */
 struct pt_regs;
 bool ktest_handle_exception(struct pt_regs *regs, const char *what);
-void ktest_tick(struct pt_regs *regs);
 
 #endif

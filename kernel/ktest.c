@@ -1,15 +1,28 @@
 /*
  * The on-target test runner: KTAP version 1 over the console.
  *
- * Each case runs in the runner's task under a jump buffer.  A failed
- * assertion jumps back directly; an exception in the case, or the tick
- * finding the case past its deadline, rewrites the interrupted context so
- * that the exception return lands in ktest_longjmp instead.  The runner
- * then reports "not ok" and moves on.  (A case that hangs with IRQs masked
- * cannot be caught this way; the host-side timeout covers that.)
+ * Each case runs in a kernel thread of its own (the "case thread") under a
+ * jump buffer, while the runner (the boot-time ktest thread, or the shell
+ * running `test`) waits for it with a deadline.  A failed assertion jumps
+ * back directly; an exception in the case rewrites the interrupted context
+ * so that the exception return lands in ktest_longjmp instead.
+ *
+ * The watchdog is the runner itself: it does not run test code, so it
+ * wakes at the deadline whatever the case is doing.  It then stops the
+ * case the same way an exception does, from an interrupt taken while the
+ * case thread is running: a timer on the runner's CPU (the case runs there
+ * as soon as the runner sleeps) and a cross-CPU call to the CPU the case
+ * runs on.  A case that sleeps and does not wake (wait_for_completion,
+ * kthread_stop, ...) cannot be unwound: its stack holds wait-queue entries
+ * that others may still reach.  It is reported as TIMEOUT, its call trace
+ * is printed, and it is left asleep; the run goes on.  (A case spinning
+ * with IRQs masked takes no interrupt at all; the host-side timeout of the
+ * run catches that.)
  */
 #include "ktest.h"
 #include "console.h"
+#include "kthread.h"
+#include "page_alloc.h"
 #include "shell.h"
 #include "smp.h"
 #include "timer.h"
@@ -20,44 +33,58 @@
 #include "asm/ptregs.h"
 
 #define DEFAULT_TIMEOUT_MS 5000
+#define STOP_POLL_MS 10		/* the watchdog looks again this often */
+#define STOP_TRIES 100		/* ... for up to 1 s, then gives up */
+#define ASLEEP_TRIES 20		/* asleep for 200 ms on end: blocked */
 
+/* One per case run; shared by the runner and the case thread. */
 struct ktest_task {
 	u64 jmpbuf[13];
 	u64 fault_jmpbuf[13];
-	bool armed;
+	bool armed;		/* jmpbuf is live: the case may be unwound */
 	bool expect_fault;
+	bool abandoned;		/* blocked past the deadline: left asleep */
 	u64 fault_esr;
-	u64 deadline;
-	struct ktest *test;
-	char reason[200];
+	const struct ktest_case *c;
+	struct ktest t;
+	struct task_struct *task;	/* the case thread */
+	struct completion done;		/* the case thread is finished with it */
+	struct timer_list kick;		/* the watchdog's interrupt on this CPU */
+	char reason[200];		/* the KTAP directive, if any */
 };
-
-/* One test run at a time (the boot run or the shell's `test`). */
-static struct ktest_task runner_state;
 
 extern const struct ktest_suite __ktest_suites_start[], __ktest_suites_end[];
 int ktest_setjmp(u64 *buf);
 void __noreturn ktest_longjmp(u64 *buf);
 int esr_describe(u64 esr, char *buf, size_t size);
+struct pt_regs *get_irq_regs(void);
 void console_unlock_if_owner(void);
 extern char _head[];
+
+static struct ktest_task *case_of(struct ktest *t)
+{
+	return container_of(t, struct ktest_task, t);
+}
 
 void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...)
 {
 	char msg[200];
 	va_list ap;
 
+	t->failures++;
+	/* A case left asleep that wakes up later must not write into the
+	 * output of the cases that run after it. */
+	if (READ_ONCE(case_of(t)->abandoned))
+		return;
 	va_start(ap, fmt);
 	vscnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	t->failures++;
 	kprintf("    # %s:%d: %s\n", file, line, msg);
 }
 
 void ktest_abort(struct ktest *t)
 {
-	(void)t;
-	ktest_longjmp(current->ktest->jmpbuf);
+	ktest_longjmp(case_of(t)->jmpbuf);
 }
 
 void ktest_skip(struct ktest *t, const char *fmt, ...)
@@ -101,16 +128,72 @@ bool ktest_handle_exception(struct pt_regs *regs, const char *what)
 	return true;
 }
 
-void ktest_tick(struct pt_regs *regs)
+/*
+ * Interrupt context (the watchdog's timer, or its cross-CPU call): if the
+ * interrupt came straight from the case thread's own code, make it return
+ * into the case's jump buffer.  Not while the case holds a spinlock
+ * (preemption off): the watchdog tries again a little later.
+ */
+static void stop_case_here(void *arg)
 {
-	struct ktest_task *kc = current->ktest;
+	struct ktest_task *kc = arg;
+	struct pt_regs *regs = get_irq_regs();
 
-	if (!kc || !kc->armed || this_cpu()->irq_nesting || read_cntvct() < kc->deadline)
+	if (current != kc->task || !regs || this_cpu()->irq_nesting != 1 ||
+	    !READ_ONCE(kc->armed) || this_cpu()->preempt_count)
 		return;
 	snprintf(kc->reason, sizeof(kc->reason), "TIMEOUT still running at image+0x%lx",
 		 regs->pc - (u64)_head);
 	kc->armed = false;
 	redirect(regs, kc->jmpbuf);
+}
+
+static void watchdog_kick(struct timer_list *timer)
+{
+	stop_case_here(container_of(timer, struct ktest_task, kick));
+}
+
+static bool asleep(struct task_struct *p)
+{
+	return READ_ONCE(p->state) != TASK_RUNNING && !READ_ONCE(p->on_cpu);
+}
+
+/*
+ * The runner, once the case's deadline has passed.  Returns true if the
+ * case thread was unwound and finished, false if it is left where it is.
+ */
+static bool stop_case(struct ktest_task *kc)
+{
+	struct task_struct *p = kc->task;
+	int sleeping = 0;
+	u64 finished;
+
+	for (int i = 0; i < STOP_TRIES && sleeping < ASLEEP_TRIES; i++) {
+		/* Running on another CPU: interrupt it there.  (On this CPU
+		 * the call runs here, in the runner, and does nothing.) */
+		if (READ_ONCE(p->on_cpu))
+			smp_call_function_single(task_cpu(p), stop_case_here, kc, true);
+		/* Waiting for this CPU (always so with one CPU): it runs as
+		 * soon as we sleep, and the next tick finds it. */
+		add_timer_ns(&kc->kick, 1);
+		finished = wait_for_completion_timeout(&kc->done, STOP_POLL_MS * 1000000ULL);
+		del_timer_sync(&kc->kick);
+		if (finished)
+			return true;
+		sleeping = asleep(p) ? sleeping + 1 : 0;
+	}
+	WRITE_ONCE(kc->abandoned, true);
+	if (sleeping >= ASLEEP_TRIES) {
+		snprintf(kc->reason, sizeof(kc->reason),
+			 "TIMEOUT blocked (task state 0x%lx): left asleep, call trace in the log",
+			 READ_ONCE(p->state));
+		printk("ktest: %s is blocked; its call trace:\n", kc->c->name);
+		dump_backtrace(p->ctx.fp, 0);
+	} else {
+		snprintf(kc->reason, sizeof(kc->reason),
+			 "TIMEOUT could not be stopped (preemption off?): left running");
+	}
+	return false;
 }
 
 u64 ktest_expect_fault(void (*fn)(void *), void *arg)
@@ -132,51 +215,87 @@ u64 ktest_expect_fault(void (*fn)(void *), void *arg)
 	return esr;
 }
 
-enum result { RES_PASS, RES_FAIL, RES_SKIP };
-
-static enum result run_case(const struct ktest_case *c, unsigned int index)
+/* The case thread: run the case, come back here however it ends. */
+static int case_thread(void *arg)
 {
-	struct ktest_task *kc = &runner_state;
-	struct ktest t = { .name = c->name };
-	u32 ms = c->timeout_ms ? c->timeout_ms : DEFAULT_TIMEOUT_MS;
+	struct ktest_task *kc = arg;
 
 	current->ktest = kc;
-	kc->test = &t;
-	kc->reason[0] = '\0';
-	kc->deadline = read_cntvct() + timer_freq / 1000 * ms;
 	if (ktest_setjmp(kc->jmpbuf) == 0) {
-		kc->armed = true;
-		c->fn(&t);
-		kc->armed = false;
+		WRITE_ONCE(kc->armed, true);
+		kc->c->fn(&kc->t);
+		WRITE_ONCE(kc->armed, false);
 	} else {
-		/* Back from an assertion, exception or timeout. */
+		/* Back from an assertion, exception or the watchdog. */
 		kc->armed = false;
 		kc->expect_fault = false;
 		console_capture(NULL, 0, NULL);
 		console_unlock_if_owner();
-		/* Locks the case died holding stay held; at least let this CPU
-		 * schedule again. */
+		/* Locks the case died holding stay held; at least let this
+		 * CPU schedule again. */
 		this_cpu()->preempt_count = 0;
 		local_irq_enable();
-		if (!kc->reason[0])
-			snprintf(kc->reason, sizeof(kc->reason), "aborted");
-		t.failures++;
+		kc->t.failures++;
 	}
 	current->ktest = NULL;
+	complete(&kc->done);
+	return 0;
+}
+
+enum result { RES_PASS, RES_FAIL, RES_SKIP };
+
+static enum result report(struct ktest_task *kc, unsigned int index)
+{
+	const char *name = kc->c->name;
+
 	if (kc->reason[0]) {
-		kprintf("    not ok %u %s # %s\n", index, c->name, kc->reason);
+		kprintf("    not ok %u %s # %s\n", index, name, kc->reason);
 		return RES_FAIL;
 	}
-	if (t.failures) {
-		kprintf("    not ok %u %s\n", index, c->name);
+	if (kc->t.failures) {
+		kprintf("    not ok %u %s\n", index, name);
 		return RES_FAIL;
 	}
-	if (t.skipped) {
-		kprintf("    ok %u %s # SKIP %s\n", index, c->name, t.skip_reason);
+	if (kc->t.skipped && !kc->t.skip_reason[0]) {
+		kprintf("    # KT_SKIP without a reason\n    not ok %u %s\n", index, name);
+		return RES_FAIL;
+	}
+	if (kc->t.skipped) {
+		kprintf("    ok %u %s # SKIP %s\n", index, name, kc->t.skip_reason);
 		return RES_SKIP;
 	}
-	kprintf("    ok %u %s\n", index, c->name);
+	kprintf("    ok %u %s\n", index, name);
 	return RES_PASS;
+}
+
+static enum result run_case(const struct ktest_case *c, unsigned int index)
+{
+	struct ktest_task *kc = kzalloc(sizeof(*kc));
+	u32 ms = c->timeout_ms ? c->timeout_ms : DEFAULT_TIMEOUT_MS;
+	enum result r;
+
+	if (kc)
+		kc->task = kthread_create(case_thread, kc, c->name);
+	if (!kc || !kc->task) {
+		kprintf("    not ok %u %s # ERROR no memory for the case thread\n", index, c->name);
+		kfree(kc);
+		return RES_FAIL;
+	}
+	kc->c = c;
+	kc->t.name = c->name;
+	init_completion(&kc->done);
+	timer_setup(&kc->kick, watchdog_kick);
+	wake_up_process(kc->task);
+	if (!wait_for_completion_timeout(&kc->done, ms * 1000000ULL) && !stop_case(kc)) {
+		/* Left asleep or running: it keeps kc and its task for good. */
+		r = report(kc, index);
+		put_task_struct(kc->task);
+		return r;
+	}
+	r = report(kc, index);
+	kthread_stop(kc->task);		/* it has returned, or is about to */
+	kfree(kc);
+	return r;
 }
 
 struct tally { unsigned int pass, fail, skip; };

@@ -5,7 +5,6 @@
  */
 #include "irq.h"
 #include "kernel.h"
-#include "ktest.h"
 #include "sched.h"
 #include "smp.h"
 #include "asm/percpu.h"
@@ -157,7 +156,6 @@ void irq_handle(struct pt_regs *regs)
 		irqchip->eoi(raw);
 	}
 	cd->irq_nesting--;
-	ktest_tick(regs);
 	/* Back to task context: a reschedule asked for by the tick or an
 	 * IPI happens now (preemption), on the interrupted task's stack. */
 	if (!cd->irq_nesting)

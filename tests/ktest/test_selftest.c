@@ -1,9 +1,11 @@
 /*
  * The harness tested by itself: run by name only (ktest=ktest_selftest),
- * and the host driver checks that exactly the cases meant to fail do,
- * each with the right reason, and that the run goes on after each.
+ * and the host (tests/target/targetlib.py, SELFTEST_VERDICTS) checks that
+ * exactly the cases meant to fail do, each with the right verdict and
+ * reason, and that the run goes on after each.
  */
 #include "ktest.h"
+#include "wait.h"
 #include "asm/atomic.h"
 
 static u64 bad_addr = 0x7ff0000000UL;
@@ -33,6 +35,19 @@ static void takes_exception(struct ktest *t)
 	(void)*nowhere;
 }
 
+static void read_nowhere(void *arg)
+{
+	(void)*(volatile u64 *)arg;
+}
+
+static void expects_fault(struct ktest *t)
+{
+	u64 esr = ktest_expect_fault(read_nowhere, (void *)READ_ONCE(bad_addr));
+
+	KT_EXPECT_EQ(t, (esr >> 26) & 0x3f, 0x25);	/* data abort, caught */
+}
+
+/* Spins with preemption on: the watchdog unwinds it. */
 static void hangs(struct ktest *t)
 {
 	(void)t;
@@ -40,9 +55,24 @@ static void hangs(struct ktest *t)
 		__asm__ volatile("yield");
 }
 
+/* Sleeps for good: the watchdog reports it and leaves it asleep. */
+static void blocks_forever(struct ktest *t)
+{
+	struct completion never;
+
+	init_completion(&never);
+	wait_for_completion(&never);
+	ktest_fail(t, __FILE__, __LINE__, "not reached: nobody completes it");
+}
+
 static void skips(struct ktest *t)
 {
 	KT_SKIP(t, "skipping on purpose");
+}
+
+static void skips_without_reason(struct ktest *t)
+{
+	KT_SKIP(t, "%s", "");
 }
 
 KTEST_SUITE_EXPLICIT(ktest_selftest,
@@ -50,6 +80,9 @@ KTEST_SUITE_EXPLICIT(ktest_selftest,
 	KTEST_CASE(fails_expectation),
 	KTEST_CASE(fails_assertion),
 	KTEST_CASE(takes_exception),
+	KTEST_CASE(expects_fault),
 	KTEST_CASE_TIMEOUT(hangs, 300),
+	KTEST_CASE_TIMEOUT(blocks_forever, 300),
 	KTEST_CASE(skips),
+	KTEST_CASE(skips_without_reason),
 	KTEST_CASE(passes));

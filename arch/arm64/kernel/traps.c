@@ -148,9 +148,23 @@ void el1_sync_handler(struct pt_regs *regs)
 	die(regs, "synchronous exception");
 }
 
+/* The registers an interrupt handler interrupted (Linux: get_irq_regs),
+ * for the test harness's watchdog.  Only meaningful inside a handler;
+ * there is no nesting (handlers run with IRQs masked). */
+static struct pt_regs *irq_regs[NR_CPUS];
+
+struct pt_regs *get_irq_regs(void)
+{
+	return irq_regs[smp_processor_id()];
+}
+
 void el1_irq_handler(struct pt_regs *regs)
 {
+	irq_regs[smp_processor_id()] = regs;
 	irq_handle(regs);
+	/* Maybe on another CPU now, if we were preempted and moved: its
+	 * slot is not in use either, we run with IRQs masked. */
+	irq_regs[smp_processor_id()] = NULL;
 }
 
 static const char *const kind_names[] = {
