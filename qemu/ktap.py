@@ -32,6 +32,10 @@ class Result:
     def directive_word(self):
         return self.directive.split(" ", 1)[0].upper() if self.directive else ""
 
+    def directive_reason(self):
+        parts = self.directive.split(" ", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
     def is_skip(self):
         return self.directive_word() == "SKIP"
 
@@ -39,8 +43,15 @@ class Result:
         return self.directive_word() == "TODO"
 
     def passed(self):
-        """Counts as passing for TAP: ok, or a failure marked SKIP/TODO."""
-        return self.ok or self.is_skip() or self.is_todo()
+        """Counts as passing: "ok" with no directive, or "ok # SKIP why".
+        Everything else fails: any "not ok" (a "not ok # SKIP" or "# TODO"
+        too, which plain TAP would forgive), a SKIP that does not say why,
+        and an "ok" with any other directive (ktest prints no TODO)."""
+        if not self.ok:
+            return False
+        if not self.directive:
+            return True
+        return self.is_skip() and self.directive_reason() != ""
 
 
 class Node:
@@ -193,7 +204,7 @@ def _walk(node, prefix, leaves, problems, counts):
         sub = res.subtest
         name = prefix + (res.name or (sub.name if sub else "") or f"#{i}")
         if sub is None:
-            kind = 2 if res.is_skip() else 0 if res.ok else 1
+            kind = 1 if not res.ok else 2 if res.is_skip() else 0
             counts[kind] += 1
             leaves.append(_leaf(res, name))
             continue
@@ -212,9 +223,14 @@ def _walk(node, prefix, leaves, problems, counts):
 
 
 def _leaf(res, name):
-    directive = res.directive if (res.is_skip() or res.is_todo()) else ""
+    ok = res.passed()
+    directive = res.directive if ok and res.is_skip() else ""
     desc = name if directive or not res.directive else f"{name} [{res.directive}]"
-    return Check(res.passed(), desc, directive, res.diagnostics)
+    diagnostics = list(res.diagnostics)
+    if res.ok and not ok:
+        diagnostics.append(f"'ok' with directive '{res.directive}': a SKIP must say why, "
+                           "and no other directive may pass")
+    return Check(ok, desc, directive, diagnostics)
 
 
 def checks(doc):

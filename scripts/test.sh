@@ -7,9 +7,12 @@
 #                          (paths from the repository top; globs expand)
 #   JOBS=1                                                 prove -j (default 2)
 #
-# Counting: every top-level ok / not ok line of every TAP file (TODO and
-# SKIP count as passed); a test file that exited non-zero, bailed out or
-# whose plan does not match its results adds one more failure.
+# Counting: every top-level ok / not ok line of every TAP file.  "ok" and
+# "ok ... # SKIP why" count as passed; every "not ok" counts as failed, with
+# a TODO or SKIP directive too, and so does a SKIP that gives no reason
+# (a result line or a "1..0 # SKIP" plan).  A test file that exited
+# non-zero, bailed out or whose plan does not match its results adds one
+# more failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,17 +83,22 @@ prove_rc=$?
 # Count each file's results.  awk prints "passed failed problem".
 count_tap() {
     awk '
-        /^ok([ \t]|$)/ { pass++; n++; next }
-        /^not ok([ \t]|$)/ {
+        /^ok([ \t]|$)/ {
             n++
-            if ($0 ~ /[^\\]#[ \t]*([Tt][Oo][Dd][Oo]|[Ss][Kk][Ii][Pp])/) pass++; else fail++
+            if ($0 ~ /[^\\]#[ \t]*[Ss][Kk][Ii][Pp][ \t]*$/) fail++; else pass++
             next
         }
-        /^1\.\.[0-9]+/ { plans++; plan = substr($0, 4) + 0; next }
+        /^not ok([ \t]|$)/ { n++; fail++; next }
+        /^1\.\.[0-9]+/ {
+            plans++; plan = substr($0, 4) + 0
+            if ($0 ~ /#[ \t]*[Ss][Kk][Ii][Pp][ \t]*$/) planskip = 1
+            next
+        }
         /^Bail out!/ { bail = 1 }
         END {
             why = ""
             if (bail) why = "bailed out"
+            else if (planskip) why = "skipped without a reason"
             else if (plans != 1) why = (plans ? "more than one plan" : "no plan")
             else if (plan != n) why = "planned " plan " but ran " n
             printf "%d %d %s\n", pass, fail, why

@@ -8,7 +8,7 @@ import sys
 sys.dont_write_bytecode = True
 import targetlib as t
 
-SUITES = "cpu_ops,cpumasks,psci"
+SUITES = "cpu_ops,cpumasks,psci,smp_call"
 DTB = os.path.join(t.REPO, "cache", "dtb", "bcm2711-rpi-4-b.dtb")
 
 board = os.environ.get("MAXCPUS3_BOARD", "virt")

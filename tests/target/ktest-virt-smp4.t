@@ -4,4 +4,4 @@ import sys
 sys.dont_write_bytecode = True
 import targetlib
 
-targetlib.ktest_main(['--smp', '4'], timeout=120)
+targetlib.ktest_main(['--smp', '4'], timeout=120, selftest=True)

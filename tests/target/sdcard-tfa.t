@@ -73,8 +73,10 @@ if have_inputs(tap):
     before = tap.failed
     run = t.run_qemu(t.test_name(), card_args() + ["--append", "ktest=all"], timeout=240)
     firmware_checks(tap, run, "ktest")
-    for c in t.ktap.checks(t.ktap.parse(run.output)):
+    doc = t.ktap.parse(run.output)
+    for c in t.ktap.checks(doc):
         tap.ok(c.ok, c.desc, c.directive, c.diagnostics)
+    t.check_suites(tap, doc, "all")
     tap.ok(run.rc == 0, f"ktest: PSCI SYSTEM_OFF through BL31, qemu/run {run.outcome()}")
     t.finish_run(tap, run, before)
 

@@ -123,19 +123,116 @@ def skip_all(reason):
     sys.exit(0)
 
 
-def ktest_main(args, timeout, extra=None, suites="all", cmdline=""):
+SUITES_FILE = os.path.join(REPO, "tests", "target", "suites.txt")
+
+
+def known_suites():
+    """tests/target/suites.txt as {name: "all" | "explicit"}."""
+    suites = {}
+    with open(SUITES_FILE) as f:
+        for line in f:
+            words = line.split("#", 1)[0].split()
+            if words:
+                suites[words[0]] = words[1]
+    return suites
+
+
+def check_suites(tap, doc, suites):
+    """The suites that ran are exactly the ones asked for: every suite
+    listed for `ktest=all` (or each one named), and none other."""
+    known = known_suites()
+    want = ([n for n, kind in known.items() if kind == "all"] if suites == "all"
+            else suites.split(","))
+    ran = [r.name for r in doc.root.results] if doc.root else []
+    for name in want:
+        tap.ok(name in known, f"suites: {name} is listed in tests/target/suites.txt")
+        tap.ok(ran.count(name) == 1, f"suites: {name} ran once",
+               diag=[f"suites that ran: {' '.join(ran) or 'none'}"])
+    extra = [n for n in ran if n not in want]
+    tap.ok(not extra, "suites: nothing ran that tests/target/suites.txt does not list here",
+           diag=[f"unexpected: {' '.join(extra)} (add new suites to tests/target/suites.txt)"])
+
+
+# What each case of ktest_selftest must report, in order: (case, ok, pattern
+# its directive must match (None: no directive), pattern one of its
+# diagnostics must match, pattern no diagnostic may match).
+SELFTEST_VERDICTS = [
+    ("passes", True, None, None, None),
+    ("fails_expectation", False, None, r"expected 2 \+ 2 == 5, got 4 ", None),
+    ("fails_assertion", False, None, r"assertion 1 == 2$", r"not reached"),
+    ("takes_exception", False, r"^ERROR exception at image\+0x[0-9a-f]+: data abort .*"
+     r"translation fault .*on read, FAR 0x7ff0000000$", None, None),
+    ("expects_fault", True, None, None, None),
+    ("hangs", False, r"^TIMEOUT still running at image\+0x[0-9a-f]+$", None, None),
+    ("blocks_forever", False, r"^TIMEOUT blocked \(task state 0x2\)", None, r"not reached"),
+    ("skips", True, r"^SKIP skipping on purpose$", None, None),
+    ("skips_without_reason", False, None, r"^KT_SKIP without a reason$", None),
+    ("passes", True, None, None, None),
+]
+
+
+def check_selftest(tap, run):
+    """The harness's own suite: each case's verdict is exactly the intended
+    one, so its intended failures pass here and a wrong verdict fails."""
+    doc = ktap.parse(run.output)
+    for c in ktap.checks(doc):      # structure: plans, numbering, summary
+        if c.desc.startswith("ktap:"):
+            tap.ok(c.ok, f"selftest {c.desc}", c.directive, c.diagnostics)
+    suite = doc.root.results[0] if doc.root and doc.root.results else None
+    tap.ok(suite is not None and suite.name == "ktest_selftest" and not suite.ok,
+           "selftest: the suite ran and reports not ok")
+    cases = suite.subtest.results if suite and suite.subtest else []
+    tap.ok(len(cases) == len(SELFTEST_VERDICTS),
+           f"selftest: {len(SELFTEST_VERDICTS)} cases ran, the run went on after each",
+           diag=[f"got {len(cases)}"])
+    for i, (name, ok, directive, diag, not_diag) in enumerate(SELFTEST_VERDICTS):
+        res = cases[i] if i < len(cases) else None
+        label = f"selftest: {i + 1} {name} is {'ok' if ok else 'not ok'}"
+        if directive:
+            label += " (" + re.match(r"\^?([A-Z]+)", directive).group(1) + ")"
+        good = (res is not None and res.name == name and res.ok == ok
+                and (re.search(directive, res.directive) if directive else not res.directive)
+                and (diag is None or any(re.search(diag, d) for d in res.diagnostics))
+                and not (not_diag and any(re.search(not_diag, d) for d in res.diagnostics)))
+        tap.ok(bool(good), label, diag=[] if res is None else
+               [f"got: {'ok' if res.ok else 'not ok'} {res.name}"
+                f"{' # ' + res.directive if res.directive else ''}"] + res.diagnostics)
+    # Where they stopped: the unwound spin in its own function, the blocked
+    # case's call trace in wait_for_completion (qemu/run's addr2line notes).
+    out = run.output
+    tap.ok(re.search(r"not ok 6 hangs # TIMEOUT still running at (image\+0x[0-9a-f]+)\n"
+                     r"\s*\[addr2line\] \1 is hangs ", out) is not None,
+           "selftest: the hang is stopped inside hangs()")
+    trace = re.search(r"ktest: blocks_forever is blocked; its call trace:\n((?:.*\n){1,40})", out)
+    tap.ok(trace is not None and "is wait_for_completion " in trace.group(1)
+           and "is blocks_forever " in trace.group(1),
+           "selftest: the blocked case's call trace shows wait_for_completion in blocks_forever")
+    tap.ok(doc.summary == (3, 6, 1), "selftest: summary 3 passed, 6 failed, 1 skipped",
+           diag=[f"got {doc.summary}"])
+
+
+def ktest_main(args, timeout, extra=None, suites="all", cmdline="", selftest=False):
     """A matrix entry: run the KTAP suites (all by default) once and report
-    each case.  extra(tap, run) may add checks of its own; cmdline adds boot
-    arguments."""
+    each case, and check that exactly the expected suites ran.  extra(tap,
+    run) may add checks of its own; cmdline adds boot arguments; selftest
+    adds a second boot that runs ktest_selftest and checks its verdicts."""
     tap = Tap()
     name = test_name()
     run = run_qemu(name, list(args) + ["--append", f"ktest={suites} {cmdline}".strip()], timeout)
-    for c in ktap.checks(ktap.parse(run.output)):
+    doc = ktap.parse(run.output)
+    for c in ktap.checks(doc):
         tap.ok(c.ok, c.desc, c.directive, c.diagnostics)
+    check_suites(tap, doc, suites)
     if extra:
         extra(tap, run)
     tap.ok(run.rc == 0, f"qemu/run finished: {run.outcome()}")
     finish_run(tap, run, 0)
+    if selftest:
+        before = tap.failed
+        run = run_qemu(f"{name}-selftest", list(args) + ["--append", "ktest=ktest_selftest"], 120)
+        check_selftest(tap, run)
+        tap.ok(run.rc == 0, f"selftest: qemu/run finished: {run.outcome()}")
+        finish_run(tap, run, before)
     sys.exit(tap.done())
 
 

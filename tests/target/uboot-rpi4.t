@@ -47,8 +47,10 @@ if have_inputs(tap):
                      timeout=300)
     before = tap.failed
     boot_chain(tap, run)
-    for c in t.ktap.checks(t.ktap.parse(run.output)):
+    doc = t.ktap.parse(run.output)
+    for c in t.ktap.checks(doc):
         tap.ok(c.ok, c.desc, c.directive, c.diagnostics)
+    t.check_suites(tap, doc, "all")
     tap.ok(run.rc == 0, f"qemu/run finished on the halt marker: {run.outcome()}")
     t.finish_run(tap, run, before)
 sys.exit(tap.done())

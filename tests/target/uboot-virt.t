@@ -44,8 +44,10 @@ if have_inputs(tap):
     boot_chain(tap, run, "ktest", 1, "hvc")
     tap.ok("Rondo: rondo.env imported, bootargs: ktest=all" in run.output,
            "ktest: boot.scr imported rondo.env and its bootargs")
-    for c in t.ktap.checks(t.ktap.parse(run.output)):
+    doc = t.ktap.parse(run.output)
+    for c in t.ktap.checks(doc):
         tap.ok(c.ok, c.desc, c.directive, c.diagnostics)
+    t.check_suites(tap, doc, "all")
     tap.ok(run.rc == 0, f"ktest: qemu/run {run.outcome()}")
     t.finish_run(tap, run, before)
 
