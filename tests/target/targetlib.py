@@ -126,6 +126,19 @@ def skip_all(reason):
 SUITES_FILE = os.path.join(REPO, "tests", "target", "suites.txt")
 
 
+def function_at(offset_hex):
+    """The function of build/rondo.elf at image offset 0x<offset_hex> (the
+    ELF is linked at 0), or None."""
+    try:
+        p = subprocess.run(["aarch64-linux-gnu-addr2line", "-f", "-e",
+                            os.path.join(REPO, "build", "rondo.elf"), "0x" + offset_hex],
+                           capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    fn = p.stdout.split("\n", 1)[0].strip()
+    return fn if p.returncode == 0 and fn != "??" else None
+
+
 def known_suites():
     """tests/target/suites.txt as {name: "all" | "explicit"}."""
     suites = {}
@@ -198,15 +211,19 @@ def check_selftest(tap, run):
                [f"got: {'ok' if res.ok else 'not ok'} {res.name}"
                 f"{' # ' + res.directive if res.directive else ''}"] + res.diagnostics)
     # Where they stopped: the unwound spin in its own function, the blocked
-    # case's call trace in wait_for_completion (qemu/run's addr2line notes).
+    # case's call trace in wait_for_completion called from blocks_forever.
     out = run.output
-    tap.ok(re.search(r"not ok 6 hangs # TIMEOUT still running at (image\+0x[0-9a-f]+)\n"
-                     r"\s*\[addr2line\] \1 is hangs ", out) is not None,
-           "selftest: the hang is stopped inside hangs()")
-    trace = re.search(r"ktest: blocks_forever is blocked; its call trace:\n((?:.*\n){1,40})", out)
-    tap.ok(trace is not None and "is wait_for_completion " in trace.group(1)
-           and "is blocks_forever " in trace.group(1),
-           "selftest: the blocked case's call trace shows wait_for_completion in blocks_forever")
+    m = re.search(r"not ok 6 hangs # TIMEOUT still running at image\+0x([0-9a-f]+)", out)
+    where = function_at(m.group(1)) if m else None
+    tap.ok(where == "hangs", "selftest: the hang is stopped inside hangs()",
+           diag=[f"stopped in {where}"])
+    m = re.search(r"ktest: blocks_forever is blocked; its call trace:\n"
+                  r"(?:\[C\d+\] Call trace.*\n)?((?:\[C\d+\]   image\+0x[0-9a-f]+\s*\n)+)", out)
+    frames = [function_at(a) for a in re.findall(r"image\+0x([0-9a-f]+)", m.group(1))] if m else []
+    tap.ok(frames[:1] == ["schedule"] and "wait_for_completion" in frames
+           and "blocks_forever" in frames,
+           "selftest: the blocked case's call trace: schedule, wait_for_completion, blocks_forever",
+           diag=[f"frames: {frames}"])
     tap.ok(doc.summary == (3, 6, 1), "selftest: summary 3 passed, 6 failed, 1 skipped",
            diag=[f"got {doc.summary}"])
 
