@@ -212,7 +212,10 @@ def check_selftest(tap, run):
                 f"{' # ' + res.directive if res.directive else ''}"] + res.diagnostics)
     # Where they stopped: the unwound spin in its own function, the blocked
     # case's call trace in wait_for_completion called from blocks_forever.
-    out = run.output.replace("\r", "")
+    # (From the --log file: qemu/run's own notes are only in what it echoes,
+    # anywhere between lines.)
+    with open(run.log, "rb") as f:
+        out = f.read().decode("utf-8", "replace").replace("\r", "")
     m = re.search(r"not ok 6 hangs # TIMEOUT still running at image\+0x([0-9a-f]+)", out)
     where = function_at(m.group(1)) if m else None
     tap.ok(where == "hangs", "selftest: the hang is stopped inside hangs()",
