@@ -19,6 +19,7 @@
 #include "smp.h"
 #include "stop_machine.h"
 #include "timer.h"
+#include "topology.h"
 #include "asm/irqflags.h"
 #include "asm/sysreg.h"
 
@@ -116,6 +117,7 @@ void start_kernel(u64 dtb_pa, u64 entry_el)
 		panic("no supported interrupt controller (GICv2/GIC-400/GICv3) in the device tree");
 	psci_dt_init(f);
 	smp_setup_cpus(f);
+	init_cpu_topology(f);
 
 	mmu_init();
 	map_devices(f);
@@ -137,6 +139,9 @@ void start_kernel(u64 dtb_pa, u64 entry_el)
 	system_state = SYSTEM_SMP;
 	smp_init();
 	cpu_stop_init();
+	/* Every CPU that came up is active: the first domains. */
+	if (rebuild_sched_domains())
+		printk("sched: no sched domains; nothing will be balanced\n");
 
 	/* The first real task: the test run asked for on the command line,
 	 * or the shell. */
