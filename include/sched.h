@@ -40,6 +40,20 @@ struct kthread;
 
 struct ktest_task;	/* kernel/ktest.c */
 
+/*
+ * Load tracking (kernel/sched/pelt.c, Linux's struct sched_avg): geometric
+ * averages over 1024-unit periods, one unit being 1024 ns.  A task's moves
+ * with it; each runqueue has its own.
+ */
+struct sched_avg {
+	u64 last_update_time;		/* ns; 0 = not attached to a runqueue */
+	u64 load_sum;			/* task: runnable time; rq: x weight */
+	u64 runnable_sum;		/* runnable time x tasks x 1024 */
+	u64 util_sum;			/* running time x CPU capacity */
+	u32 period_contrib;		/* units into the current period */
+	unsigned long load_avg, runnable_avg, util_avg;
+};
+
 /* Saved by cpu_switch_to (switch.S): callee-saved registers, fp, sp, pc. */
 struct cpu_context {
 	u64 x19, x20, x21, x22, x23, x24, x25, x26, x27, x28;
@@ -68,6 +82,7 @@ struct task_struct {
 	u64 vruntime;			/* ns of weighted CPU time */
 	u64 exec_start;			/* ns, when it last got the CPU */
 	u64 slice_start;
+	struct sched_avg avg;		/* its load and utilisation (pelt.c) */
 
 	/* Accounting */
 	u64 sum_exec_runtime;		/* ns */

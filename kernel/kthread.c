@@ -10,6 +10,7 @@
 #include "stack_alloc.h"
 #include "wait.h"
 #include "sched/rq.h"
+#include "sched/pelt.h"
 
 struct kthread {
 	struct completion exited;
@@ -66,6 +67,7 @@ struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *nam
 	p->cpu = smp_processor_id();
 	p->nice = 0;
 	p->weight = nice_to_weight(0);
+	init_entity_runnable_average(p);
 	cpumask_copy(&p->cpus_allowed, cpu_possible_mask);
 	spin_lock_init(&p->pi_lock);
 	INIT_LIST_HEAD(&p->run_node);

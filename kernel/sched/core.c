@@ -13,6 +13,7 @@
  * still in use.
  */
 #include "rq.h"
+#include "pelt.h"
 #include "irq.h"
 #include "kernel.h"
 #include "trace.h"
@@ -90,6 +91,7 @@ void double_rq_unlock(struct rq *a, struct rq *b)
 void set_task_cpu(struct task_struct *p, unsigned int cpu, const char *reason)
 {
 	if (p->cpu != cpu) {
+		migrate_task_rq_fair(p, cpu);	/* its load leaves the old rq (pelt.c) */
 		trace_sched_migrate(p, p->cpu, cpu, reason);
 		p->nr_migrations++;
 		WRITE_ONCE(p->cpu, cpu);
@@ -433,10 +435,12 @@ static void adopt_idle(unsigned int cpu)
 void sched_init(void)
 {
 	timers_init();
+	pelt_init();
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct rq *rq = cpu_rq(cpu);
 
 		spin_lock_init(&rq->lock);
+		spin_lock_init(&rq->removed.lock);
 		rq->cpu = cpu;
 		INIT_LIST_HEAD(&rq->queue);
 		init_idle(cpu);

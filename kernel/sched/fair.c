@@ -11,6 +11,7 @@
  * join any other queue at the same relative position.
  */
 #include "rq.h"
+#include "pelt.h"
 #include "kernel.h"
 
 /* Each nice step is worth about 10% CPU against a nice-0 task: weights
@@ -78,6 +79,7 @@ void update_curr(struct rq *rq)
 	u64 now = sched_clock(), delta;
 
 	rq->clock = now;
+	pelt_update_curr(rq);
 	if (!curr || now <= curr->exec_start) {
 		if (curr)
 			curr->exec_start = now;
@@ -105,6 +107,7 @@ static void queue_insert(struct rq *rq, struct task_struct *p)
 
 void enqueue_fair(struct rq *rq, struct task_struct *p)
 {
+	pelt_enqueue(rq, p);
 	if (p != rq->curr)
 		queue_insert(rq, p);
 	rq->nr_running++;
@@ -113,6 +116,7 @@ void enqueue_fair(struct rq *rq, struct task_struct *p)
 
 void dequeue_fair(struct rq *rq, struct task_struct *p)
 {
+	pelt_dequeue(rq, p);
 	if (!list_empty(&p->run_node))
 		list_del_init(&p->run_node);
 	rq->nr_running--;
@@ -123,6 +127,7 @@ void dequeue_fair(struct rq *rq, struct task_struct *p)
 /* The running task gives up the CPU but stays runnable. */
 void put_prev_fair(struct rq *rq, struct task_struct *p)
 {
+	pelt_put_prev(rq, p);
 	queue_insert(rq, p);
 }
 
@@ -134,6 +139,7 @@ struct task_struct *pick_next_fair(struct rq *rq)
 		return NULL;
 	p = list_first_entry(&rq->queue, struct task_struct, run_node);
 	list_del_init(&p->run_node);
+	pelt_pick(rq, p);
 	return p;
 }
 

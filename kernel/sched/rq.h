@@ -19,6 +19,13 @@ struct rq {
 	u64 min_vruntime;
 	u64 clock;			/* ns, updated under the lock */
 	u64 nr_switches;
+
+	struct sched_avg avg;		/* PELT of the fair tasks here, blocked ones too */
+	struct {			/* left by tasks that moved away (pelt.c) */
+		spinlock_t lock;
+		unsigned long load_avg, runnable_avg, util_avg;
+	} removed;
+	struct sched_domain *sd;	/* lowest domain; see include/topology.h */
 };
 
 extern struct rq runqueues[NR_CPUS];
