@@ -11,10 +11,14 @@
 #include <cmocka.h>
 
 #include "../../kernel/sched/rq.h"
+#include "../../kernel/sched/pelt.h"
+#include "topology.h"
 
 u64 host_cntvct;		/* the counter, in ns: timer_freq is 1 GHz */
 u64 timer_freq = 1000000000ULL;
 struct cpu_data cpu_data[NR_CPUS];
+struct rq runqueues[NR_CPUS];			/* pelt.c's cpu_rq() */
+struct cpu_topology cpu_topology[NR_CPUS];	/* capacities, all 0 here: no util */
 static int resched_calls;
 
 void resched_curr(struct rq *rq)
@@ -68,6 +72,7 @@ static struct task_struct *task(int i, int nice, u64 vruntime)
 static int setup(void **state)
 {
 	(void)state;
+	pelt_init();
 	memset(&rq, 0, sizeof(rq));
 	INIT_LIST_HEAD(&rq.queue);
 	rq.idle = task(3, 0, 0);
