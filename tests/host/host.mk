@@ -34,7 +34,9 @@ HOST_TEST_BINS := \
 	$(HOST_OUT)/test_bitmap128 \
 	$(HOST_OUT)/test_fdt_real \
 	$(HOST_OUT)/test_fdt_bad \
-	$(HOST_OUT)/test_fair
+	$(HOST_OUT)/test_fair \
+	$(HOST_OUT)/test_pelt \
+	$(HOST_OUT)/test_topology
 HOST_TEST_SCRIPTS := tests/host/fdtget.t tests/host/fuzz_fdt.t
 HOST_TOOLS := $(HOST_OUT)/fdtquery $(HOST_OUT)/fuzz_fdt
 
@@ -108,10 +110,38 @@ HOST_SCHED_CPPFLAGS := -iquote tests/host/sched_stubs -iquote include \
 $(HOST_OUT)/lib/fair.o: kernel/sched/fair.c | $(HOST_OUT)/lib
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) -c $< -o $@
 
+$(HOST_OUT)/lib/pelt.o: kernel/sched/pelt.c | $(HOST_OUT)/lib
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) -c $< -o $@
+
 $(HOST_OUT)/obj/test_fair.o: tests/host/test_fair.c | $(HOST_OUT)/obj
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) -c $< -o $@
 
-$(HOST_OUT)/test_fair: $(HOST_OUT)/obj/test_fair.o $(HOST_OUT)/lib/fair.o
+$(HOST_OUT)/test_fair: $(HOST_OUT)/obj/test_fair.o $(HOST_OUT)/lib/fair.o $(HOST_OUT)/lib/pelt.o
+	$(HOST_CCLD) $^ -lcmocka -o $@
+
+# PELT (kernel/sched/pelt.c) against a double-precision reference.
+$(HOST_OUT)/obj/test_pelt.o: tests/host/test_pelt.c | $(HOST_OUT)/obj
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) -c $< -o $@
+
+$(HOST_OUT)/test_pelt: $(HOST_OUT)/obj/test_pelt.o $(HOST_OUT)/lib/fair.o $(HOST_OUT)/lib/pelt.o
+	$(HOST_CCLD) $^ -lcmocka -lm -o $@
+
+# Topology and domain building (arch/arm64/kernel/topology.c,
+# kernel/sched/topology.c) over made-up topologies and the cached DTBs.
+# Both see the fdt renames, as the fdt lib does; kzalloc is the test's.
+$(HOST_OUT)/lib/topology_cpu.o: arch/arm64/kernel/topology.c $(HOST_OUT)/fdt_rename.h | $(HOST_OUT)/lib
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) $(HOST_FDT_RENAME) -c $< -o $@
+
+$(HOST_OUT)/lib/topology_sd.o: kernel/sched/topology.c | $(HOST_OUT)/lib
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) -c $< -o $@
+
+$(HOST_OUT)/obj/test_topology.o: tests/host/test_topology.c $(HOST_OUT)/fdt_rename.h | $(HOST_OUT)/obj
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) $(HOST_FDT_RENAME) \
+		-DRONDO_DTB_DIR='"$(abspath cache/dtb)"' -c $< -o $@
+
+$(HOST_OUT)/test_topology: $(HOST_OUT)/obj/test_topology.o $(HOST_OUT)/lib/topology_cpu.o \
+		$(HOST_OUT)/lib/topology_sd.o $(HOST_OUT)/obj/fdt_support.o $(HOST_FDT_OBJS) \
+		$(HOST_OUT)/lib/bitmap.o
 	$(HOST_CCLD) $^ -lcmocka -o $@
 
 HOST_FDT_SUPPORT := $(HOST_OUT)/obj/fdt_support.o $(HOST_OUT)/obj/fdt_dump.o \
