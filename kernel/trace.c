@@ -15,7 +15,10 @@
 #include "timer.h"
 #include "asm/irqflags.h"
 
-#define TRACE_ENTRIES 4096	/* per CPU; the oldest are overwritten */
+/* Per CPU; the oldest are overwritten.  Sized to fill the power-of-two
+ * block that kzalloc takes from the page allocator anyway (7281 events). */
+#define TRACE_BUF_BYTES (512u << 10)
+#define TRACE_ENTRIES (TRACE_BUF_BYTES / (u32)sizeof(struct trace_entry))
 
 struct trace_buf {
 	struct trace_entry *e;
