@@ -35,7 +35,7 @@ HOST_TEST_BINS := \
 	$(HOST_OUT)/test_fdt_real \
 	$(HOST_OUT)/test_fdt_bad \
 	$(HOST_OUT)/test_fair
-HOST_TEST_SCRIPTS := tests/host/fdtget.t tests/host/fuzz_fdt.t
+HOST_TEST_SCRIPTS := tests/host/fdtget.t tests/host/fuzz_fdt.t tests/host/trace-tools.t
 HOST_TOOLS := $(HOST_OUT)/fdtquery $(HOST_OUT)/fuzz_fdt
 
 .PHONY: dtbs host-build host-test
