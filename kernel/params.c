@@ -96,15 +96,24 @@ static char *next_word(char **pp)
 
 void parse_bootargs(const char *cmdline)
 {
-	/* Words point into a second copy, which next_word cuts up. */
-	static char words[sizeof(boot_params.cmdline)];
+	/*
+	 * Values (ktest=, rondo.run=) point into a copy that next_word cuts
+	 * up.  The boot's copy must outlive the boot: the ktest thread and the
+	 * boot script read theirs while tests parse command lines of their
+	 * own, so every later call cuts up a second buffer instead.
+	 */
+	static char boot_words[sizeof(boot_params.cmdline)];
+	static char later_words[sizeof(boot_params.cmdline)];
+	static bool booted;
+	char *words = booted ? later_words : boot_words;
 	char *p, *word;
 
 	if (cmdline && strlen(cmdline) >= sizeof(boot_params.cmdline))
 		printk("bootargs: command line longer than %zu characters; the rest is ignored\n",
 		       sizeof(boot_params.cmdline) - 1);
 	strlcpy(boot_params.cmdline, cmdline ? cmdline : "", sizeof(boot_params.cmdline));
-	strlcpy(words, boot_params.cmdline, sizeof(words));
+	strlcpy(words, boot_params.cmdline, sizeof(boot_words));
+	booted = true;
 	p = words;
 	while ((word = next_word(&p)))
 		parse_one(word);

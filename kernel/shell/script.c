@@ -10,14 +10,9 @@
 
 int shell_script_thread(void *script)
 {
-	/* Our own copy: the boot arguments' buffer is reused when a test
-	 * parses a command line, possibly from this very script. */
-	static char copy[512];
-	const char *p = copy;
-
-	if (strlcpy(copy, script, sizeof(copy)) >= sizeof(copy))
-		kprintf("rondo.run: script longer than %zu characters; the rest is ignored\n",
-			sizeof(copy) - 1);
+	/* It points into the boot's copy of the command line, which later
+	 * parses (the params tests) leave alone (kernel/params.c). */
+	const char *p = script;
 
 	kprintf("\nRondo shell: running the boot script (rondo.run)\n");
 	while (*p) {
