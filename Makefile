@@ -5,6 +5,8 @@
 #                   (SMP=4 GIC=2 BOARD=virt APPEND="...")
 #   make test       install, build, run every host and on-target test
 #   make bench      benchmarks under -icount
+#   make demo       scripted scenario (scripts/demo.cmds) under -icount sleep=off:
+#                   out/trace.txt, out/trace.json, out/timeline.png (docs/trace.md)
 #   make sdcard     Raspberry Pi 4 SD card images, build/sdcard/ (boot/boot.mk)
 #   make uboot      uImage, boot.scr and disks for U-Boot on the Pi and virt
 #
@@ -76,7 +78,10 @@ test: setup
 bench: setup all
 	scripts/bench.sh
 
+demo: setup all
+	scripts/demo
+
 clean:
 	rm -rf $(B)
 
-.PHONY: all setup run test bench clean
+.PHONY: all setup run test bench demo clean

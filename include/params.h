@@ -8,6 +8,7 @@ struct boot_params {
 	unsigned int maxcpus;		/* CPUs to bring up at boot, boot CPU included */
 	unsigned int hz;		/* timer tick rate */
 	const char *ktest;		/* suites to run at boot, NULL = none */
+	const char *run;		/* rondo.run: shell commands at boot, NULL = none */
 	char cmdline[512];
 };
 

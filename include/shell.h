@@ -10,6 +10,7 @@
 
 #include "types.h"
 
+#define SHELL_PROMPT "rondo> "
 #define SHELL_MAX_LINE 255
 #define SHELL_MAX_ARGS 16
 
@@ -29,5 +30,8 @@ struct shell_cmd {
 /* Run one command line as if typed (used by tests). */
 int shell_exec(const char *line);
 int shell_thread(void *arg);	/* the shell's kthread body */
+/* Kthread body for a boot script (rondo.run=): runs each ';'-separated
+ * command of 'script' as if typed, then becomes the shell. */
+int shell_script_thread(void *script);
 
 #endif

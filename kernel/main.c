@@ -16,6 +16,7 @@
 #include "params.h"
 #include "psci.h"
 #include "sched.h"
+#include "shell.h"
 #include "smp.h"
 #include "stop_machine.h"
 #include "timer.h"
@@ -30,7 +31,6 @@ u64 boot_dtb_pa;
 extern char _head[], _end[];
 
 void smp_setup_cpus(const struct fdt *f);
-int shell_thread(void *arg);
 int ktest_thread(void *arg);
 
 static void read_memory(const struct fdt *f)
@@ -145,7 +145,10 @@ void start_kernel(u64 dtb_pa, u64 entry_el)
 
 	/* The first real task: the test run asked for on the command line,
 	 * or the shell. */
+	if (boot_params.ktest && boot_params.run)
+		printk("bootargs: ktest= runs the tests instead of the shell; rondo.run is ignored\n");
 	if (!(boot_params.ktest ? kthread_run(ktest_thread, (void *)boot_params.ktest, "ktest")
+	      : boot_params.run ? kthread_run(shell_script_thread, (void *)boot_params.run, "shell")
 				: kthread_run(shell_thread, NULL, "shell")))
 		panic("cannot start the first task");
 	cpu_idle();

@@ -1,86 +1,127 @@
 /*
- * The scheduler trace.  Events carry a timestamp from the generic counter,
- * which all CPUs share, so per-CPU buffers merge into one timeline when
- * dumped.  Linux's counterpart is ftrace with the sched_switch,
- * sched_wakeup and sched_migrate_task events.
+ * The scheduler trace: recording.  Events carry a timestamp from the
+ * generic counter, which all CPUs share, so the per-CPU buffers merge into
+ * one timeline when dumped (kernel/trace_output.c prints them the way
+ * Linux's /sys/kernel/tracing/trace does).  Linux's counterpart is ftrace
+ * with the sched, cpuhp and ipi event groups.
  */
 #include "trace.h"
+#include "trace_entry.h"
+#include "irq.h"
 #include "kernel.h"
 #include "page_alloc.h"
 #include "sched.h"
-#include "shell.h"
 #include "smp.h"
 #include "timer.h"
 #include "asm/irqflags.h"
 
-#define TRACE_ENTRIES 1024
-
-enum trace_type { EV_SWITCH, EV_WAKEUP, EV_MIGRATE, EV_STOP };
-
-struct trace_entry {
-	u64 ts;
-	u8 type;
-	u8 cpu_a, cpu_b;
-	char state;
-	int pid_a, pid_b;
-	const char *reason;
-	char comm_a[TASK_COMM_LEN];
-	char comm_b[TASK_COMM_LEN];
-};
+/* Per CPU; the oldest are overwritten.  Sized to fill the power-of-two
+ * block that kzalloc takes from the page allocator anyway (7281 events). */
+#define TRACE_BUF_BYTES (512u << 10)
+#define TRACE_ENTRIES (TRACE_BUF_BYTES / (u32)sizeof(struct trace_entry))
 
 struct trace_buf {
 	struct trace_entry *e;
 	u32 head;		/* next slot */
-	u32 count;
+	u32 count;		/* valid entries, at most TRACE_ENTRIES */
+	u64 written;		/* entries ever written, overwritten ones too */
 };
 
 bool tracing_on;
 static struct trace_buf bufs[NR_CPUS];
-extern char _head[];
 
-static struct trace_entry *slot(void)
+int trace_task_prio(const struct task_struct *p)
 {
-	struct trace_buf *b = &bufs[smp_processor_id()];
+	if (p->flags & PF_STOPPER)
+		return 0;
+	return 120 + p->nice;
+}
+
+static void set_task(struct trace_task *t, const struct task_struct *p)
+{
+	memcpy(t->comm, p->comm, TASK_COMM_LEN);
+	t->pid = p->pid;
+	t->prio = trace_task_prio(p);
+}
+
+/*
+ * A slot in this CPU's ring, or NULL.  Called with IRQs masked, which is
+ * what makes the ring ours alone and what trace_quiesce() waits out.
+ * tracing_on is read again here, under the mask: the caller's unmasked
+ * check may be stale by the time IRQs went off.
+ */
+static struct trace_entry *slot(unsigned long irqflags)
+{
+	struct cpu_data *cd = this_cpu();
+	struct trace_buf *b = &bufs[cd->cpu];
+	struct task_struct *cur = current;
 	struct trace_entry *e;
 
-	if (!b->e)
+	if (!READ_ONCE(tracing_on) || !b->e)
 		return NULL;
 	e = &b->e[b->head];
 	b->head = (b->head + 1) % TRACE_ENTRIES;
 	if (b->count < TRACE_ENTRIES)
 		b->count++;
+	b->written++;
 	e->ts = read_cntvct();
+	e->pid = cur->pid;
+	memcpy(e->comm, cur->comm, TASK_COMM_LEN);
+	e->flags = (arch_irqs_disabled_flags(irqflags) ? TF_IRQS_OFF : 0) |
+		   (cd->need_resched ? TF_NEED_RESCHED : 0) | (cd->irq_nesting ? TF_HARDIRQ : 0);
+	e->preempt_count = (u8)(cd->preempt_count > 15 ? 15 : cd->preempt_count);
 	return e;
 }
 
-static void set_task(char *comm, int *pid, struct task_struct *p)
+/* Linux's letters: R runnable (R+ preempted), S sleeping, D uninterruptible,
+ * P parked, X dead. */
+static void state_letters(char *out, const struct task_struct *p, bool preempt)
 {
-	*pid = p->pid;
-	memcpy(comm, p->comm, TASK_COMM_LEN);
+	long s = READ_ONCE(p->state);
+	char c = 'R';
+
+	/* The idle task is never "preempted": it gives way (Linux: R). */
+	if (p->flags & PF_IDLE) {
+		s = TASK_RUNNING;
+		preempt = false;
+	}
+	if (s & TASK_DEAD)
+		c = 'X';
+	else if (s & TASK_PARKED)
+		c = 'P';
+	else if (s & TASK_UNINTERRUPTIBLE)
+		c = 'D';
+	else if (s & TASK_INTERRUPTIBLE)
+		c = 'S';
+	out[0] = c;
+	out[1] = c == 'R' && preempt ? '+' : '\0';
+	out[2] = '\0';
 }
 
-/* Callers run with IRQs masked (scheduler locks held). */
-void __trace_switch(struct task_struct *prev, struct task_struct *next)
-{
-	struct trace_entry *e = slot();
-
-	if (!e)
-		return;
-	e->type = EV_SWITCH;
-	set_task(e->comm_a, &e->pid_a, prev);
-	set_task(e->comm_b, &e->pid_b, next);
-	e->state = task_state_name(prev)[0];
-}
-
-void __trace_wakeup(struct task_struct *p)
+/* From __schedule: IRQs masked, rq lock held, current == prev. */
+void __trace_switch(bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot();
+	struct trace_entry *e = slot(flags);
 
 	if (e) {
-		e->type = EV_WAKEUP;
-		set_task(e->comm_a, &e->pid_a, p);
-		e->cpu_a = (u8)p->cpu;
+		e->type = EV_SWITCH;
+		e->sw.prev_prio = trace_task_prio(prev);
+		state_letters(e->sw.prev_state, prev, preempt);
+		set_task(&e->sw.next, next);
+	}
+	local_irq_restore(flags);
+}
+
+void __trace_wakeup(struct task_struct *p, bool new_task)
+{
+	unsigned long flags = local_irq_save();
+	struct trace_entry *e = slot(flags);
+
+	if (e) {
+		e->type = new_task ? EV_WAKEUP_NEW : EV_WAKEUP;
+		set_task(&e->wake.t, p);
+		e->wake.cpu = task_cpu(p);
 	}
 	local_irq_restore(flags);
 }
@@ -88,14 +129,14 @@ void __trace_wakeup(struct task_struct *p)
 void __trace_migrate(struct task_struct *p, unsigned int from, unsigned int to, const char *reason)
 {
 	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot();
+	struct trace_entry *e = slot(flags);
 
 	if (e) {
 		e->type = EV_MIGRATE;
-		set_task(e->comm_a, &e->pid_a, p);
-		e->cpu_a = (u8)from;
-		e->cpu_b = (u8)to;
-		e->reason = reason;
+		set_task(&e->mig.t, p);
+		e->mig.from = from;
+		e->mig.to = to;
+		e->mig.reason = reason;
 	}
 	local_irq_restore(flags);
 }
@@ -103,11 +144,85 @@ void __trace_migrate(struct task_struct *p, unsigned int from, unsigned int to, 
 void __trace_stop(void *fn)
 {
 	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot();
+	struct trace_entry *e = slot(flags);
 
 	if (e) {
 		e->type = EV_STOP;
-		e->reason = (const char *)fn;
+		e->stop_fn = fn;
+	}
+	local_irq_restore(flags);
+}
+
+void __trace_cpuhp(bool enter, unsigned int cpu, int target_or_state, int idx, const char *name,
+		   int ret)
+{
+	unsigned long flags = local_irq_save();
+	struct trace_entry *e = slot(flags);
+
+	if (e) {
+		e->type = enter ? EV_CPUHP_ENTER : EV_CPUHP_EXIT;
+		e->hp.cpu = cpu;
+		e->hp.target_or_state = target_or_state;
+		e->hp.idx = idx;
+		e->hp.name = name;
+		e->hp.ret = ret;
+	}
+	local_irq_restore(flags);
+}
+
+void __trace_ipi_raise(const cpumask_t *mask, unsigned int ipi)
+{
+	unsigned long flags = local_irq_save();
+	struct trace_entry *e = slot(flags);
+
+	if (e) {
+		e->type = EV_IPI_RAISE;
+		cpumask_copy(&e->ipi.mask, mask);
+		e->ipi.ipi = ipi;
+	}
+	local_irq_restore(flags);
+}
+
+void __trace_ipi_handler(bool entry, unsigned int ipi)
+{
+	unsigned long flags = local_irq_save();
+	struct trace_entry *e = slot(flags);
+
+	if (e) {
+		e->type = entry ? EV_IPI_ENTRY : EV_IPI_EXIT;
+		e->ipi.ipi = ipi;
+	}
+	local_irq_restore(flags);
+}
+
+void __trace_balance(unsigned int cpu, int level, const char *domain, const char *idle,
+		     int busiest, long imbalance, unsigned int moved)
+{
+	unsigned long flags = local_irq_save();
+	struct trace_entry *e = slot(flags);
+
+	if (e) {
+		e->type = EV_BALANCE;
+		e->bal.cpu = cpu;
+		e->bal.level = level;
+		e->bal.domain = domain;
+		e->bal.idle = idle;
+		e->bal.busiest = busiest;
+		e->bal.imbalance = imbalance;
+		e->bal.moved = moved;
+	}
+	local_irq_restore(flags);
+}
+
+void __trace_kick_ilb(unsigned int ilb_cpu, const char *kick_flags)
+{
+	unsigned long flags = local_irq_save();
+	struct trace_entry *e = slot(flags);
+
+	if (e) {
+		e->type = EV_KICK_ILB;
+		e->ilb.cpu = ilb_cpu;
+		e->ilb.flags = kick_flags;
 	}
 	local_irq_restore(flags);
 }
@@ -124,59 +239,62 @@ int trace_enable(bool on)
 					return -ENOMEM;
 			}
 	}
+	/* Publish the buffers before the flag that lets CPUs write them. */
+	smp_mb();
 	WRITE_ONCE(tracing_on, on);
 	smp_mb();
 	return 0;
 }
 
+static void quiesce_one(void *arg)
+{
+	(void)arg;
+}
+
+/*
+ * Stop recording and wait until no CPU is still inside a recording
+ * function.  Writers run with IRQs masked from their second check of
+ * tracing_on to the end of the entry, so once every other online CPU has
+ * taken an IPI after our store of 'false' (the smp_mb in trace_enable
+ * orders the store before the IPI is sent), no write is in flight and
+ * every later one sees 'false'.
+ */
+static void trace_quiesce(void)
+{
+	trace_enable(false);
+	smp_call_function_many(cpu_online_mask, quiesce_one, NULL, true);
+}
+
 void trace_clear(void)
 {
-	bool was = tracing_on;
+	bool was = READ_ONCE(tracing_on);
 	unsigned int cpu;
 
-	trace_enable(false);
+	trace_quiesce();
 	for_each_possible_cpu(cpu) {
 		bufs[cpu].head = 0;
 		bufs[cpu].count = 0;
+		bufs[cpu].written = 0;
 	}
 	if (was)
 		trace_enable(true);
 }
 
-static void print_entry(unsigned int cpu, const struct trace_entry *e)
-{
-	u64 ns = cycles_to_ns(e->ts);
-
-	switch (e->type) {
-	case EV_SWITCH:
-		kprintf("%012lu C%u switch prev=%d:%s next=%d:%s prev_state=%c\n", ns, cpu,
-			e->pid_a, e->comm_a, e->pid_b, e->comm_b, e->state);
-		break;
-	case EV_WAKEUP:
-		kprintf("%012lu C%u wakeup pid=%d comm=%s target=%u\n", ns, cpu, e->pid_a,
-			e->comm_a, e->cpu_a);
-		break;
-	case EV_MIGRATE:
-		kprintf("%012lu C%u migrate pid=%d comm=%s from=%u to=%u reason=%s\n", ns, cpu,
-			e->pid_a, e->comm_a, e->cpu_a, e->cpu_b, e->reason);
-		break;
-	case EV_STOP:
-		kprintf("%012lu C%u stop fn=image+0x%lx\n", ns, cpu, (u64)e->reason - (u64)_head);
-		break;
-	}
-}
-
-/* Merge the per-CPU rings by timestamp; tracing is off while we read. */
+/* Merge the per-CPU rings by timestamp; recording is off while we read. */
 unsigned int trace_dump(void)
 {
 	u32 pos[NR_CPUS], left[NR_CPUS];
+	u64 entries = 0, written = 0;
 	unsigned int cpu, n = 0;
 
-	trace_enable(false);
+	trace_quiesce();
 	for_each_possible_cpu(cpu) {
 		left[cpu] = bufs[cpu].count;
 		pos[cpu] = (bufs[cpu].head + TRACE_ENTRIES - bufs[cpu].count) % TRACE_ENTRIES;
+		entries += bufs[cpu].count;
+		written += bufs[cpu].written;
 	}
+	trace_print_header(entries, written, cpumask_weight(cpu_online_mask));
 	for (;;) {
 		unsigned int best = NR_CPUS;
 
@@ -186,32 +304,10 @@ unsigned int trace_dump(void)
 				best = cpu;
 		if (best == NR_CPUS)
 			break;
-		print_entry(best, &bufs[best].e[pos[best]]);
+		trace_print_entry(best, &bufs[best].e[pos[best]]);
 		pos[best] = (pos[best] + 1) % TRACE_ENTRIES;
 		left[best]--;
 		n++;
 	}
 	return n;
 }
-
-static int cmd_trace(int argc, char **argv)
-{
-	if (argc != 2)
-		goto usage;
-	if (!strcmp(argv[1], "on"))
-		return trace_enable(true);
-	if (!strcmp(argv[1], "off"))
-		return trace_enable(false);
-	if (!strcmp(argv[1], "clear")) {
-		trace_clear();
-		return 0;
-	}
-	if (!strcmp(argv[1], "dump")) {
-		kprintf("# %u events (tracing is now off)\n", trace_dump());
-		return 0;
-	}
-usage:
-	kprintf("usage: trace on|off|dump|clear\n");
-	return -EINVAL;
-}
-SHELL_CMD(trace, cmd_trace, "on|off|dump|clear", "scheduler event trace (docs/trace.md)");

@@ -9,7 +9,7 @@ set -euo pipefail
 
 need_pkgs=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
            u-boot-tools libcmocka-dev clang libclang-rt-dev perl make gcc python3 libfdt-dev
-           mtools dosfstools fdisk u-boot-qemu)
+           mtools dosfstools fdisk u-boot-qemu python3-matplotlib)
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 
 SUDO=""

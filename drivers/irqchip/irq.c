@@ -7,6 +7,7 @@
 #include "kernel.h"
 #include "sched.h"
 #include "smp.h"
+#include "trace.h"
 #include "asm/percpu.h"
 #include "asm/ptregs.h"
 
@@ -111,7 +112,12 @@ void irq_cpu_init(void)
 
 static void handle_ipi(unsigned int ipi)
 {
+	/* One check of the flag for both events: the IRQ path stays cheap. */
+	bool traced = READ_ONCE(tracing_on);
+
 	this_cpu()->ipis[ipi]++;
+	if (traced)
+		__trace_ipi_handler(true, ipi);
 	switch (ipi) {
 	case IPI_CALL_FUNC:
 		generic_smp_call_function_interrupt();
@@ -129,6 +135,8 @@ static void handle_ipi(unsigned int ipi)
 	default:
 		break;
 	}
+	if (traced)
+		__trace_ipi_handler(false, ipi);
 }
 
 void irq_handle(struct pt_regs *regs)
@@ -164,6 +172,13 @@ void irq_handle(struct pt_regs *regs)
 
 void send_ipi(unsigned int cpu, enum ipi_type ipi)
 {
+	if (READ_ONCE(tracing_on)) {
+		cpumask_t one;
+
+		cpumask_clear(&one);
+		cpumask_set_cpu(cpu, &one);
+		__trace_ipi_raise(&one, ipi);
+	}
 	irqchip->send_sgi(ipi, cpu);
 }
 
@@ -171,6 +186,7 @@ void send_ipi_mask(const cpumask_t *mask, enum ipi_type ipi)
 {
 	unsigned int cpu;
 
+	trace_ipi_raise(mask, ipi);
 	for_each_cpu(cpu, mask)
 		irqchip->send_sgi(ipi, cpu);
 }

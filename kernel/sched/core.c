@@ -203,7 +203,7 @@ static void __schedule(bool preempt)
 	/* The affinity promise, checked where it matters: at switch-in. */
 	if (!(next->flags & PF_IDLE) && !cpumask_test_cpu(rq->cpu, &next->cpus_allowed))
 		next->affinity_violations++;
-	trace_sched_switch(prev, next);
+	trace_sched_switch(preempt, prev, next);
 	prev = cpu_switch_to(prev, next);
 	finish_task_switch(prev);
 }
@@ -340,7 +340,7 @@ void wake_up_new_task(struct task_struct *p)
 	set_task_cpu(p, (unsigned int)cpu, "new");
 	WRITE_ONCE(p->state, TASK_RUNNING);
 	activate_task(rq, p, false);
-	trace_sched_wakeup(p);
+	trace_sched_wakeup_new(p);
 	check_preempt_curr(rq, p);
 	arch_spin_unlock(&rq->lock);
 	spin_unlock_irqrestore(&p->pi_lock, flags);

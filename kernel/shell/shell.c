@@ -8,7 +8,7 @@
 #include "console.h"
 #include "kernel.h"
 
-#define PROMPT "rondo> "
+#define PROMPT SHELL_PROMPT
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 

@@ -37,7 +37,7 @@ HOST_TEST_BINS := \
 	$(HOST_OUT)/test_fair \
 	$(HOST_OUT)/test_pelt \
 	$(HOST_OUT)/test_topology
-HOST_TEST_SCRIPTS := tests/host/fdtget.t tests/host/fuzz_fdt.t
+HOST_TEST_SCRIPTS := tests/host/fdtget.t tests/host/fuzz_fdt.t tests/host/trace-tools.t
 HOST_TOOLS := $(HOST_OUT)/fdtquery $(HOST_OUT)/fuzz_fdt
 
 .PHONY: dtbs host-build host-test

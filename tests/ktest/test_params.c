@@ -39,7 +39,25 @@ static void bad_values_keep_defaults(struct ktest *t)
 	restore();
 }
 
+/* rondo.run="a; b": the quotes keep the blanks inside one value and go. */
+static void quoted_values(struct ktest *t)
+{
+	save();
+	parse_bootargs("hz=250 rondo.run=\"cpus; spawn 2 spin; ps\" maxcpus=3");
+	KT_EXPECT_STREQ(t, boot_params.run, "cpus; spawn 2 spin; ps");
+	KT_EXPECT_EQ(t, boot_params.hz, 250);
+	KT_EXPECT_EQ(t, boot_params.maxcpus, 3);
+	parse_bootargs("\"rondo.run=help; ps\"");
+	KT_EXPECT_STREQ(t, boot_params.run, "help; ps");
+	/* Unterminated: the value runs to the end of the line. */
+	parse_bootargs("rondo.run=\"cpus; hz=300");
+	KT_EXPECT_STREQ(t, boot_params.run, "cpus; hz=300");
+	KT_EXPECT_EQ(t, boot_params.hz, 250);
+	restore();
+}
+
 KTEST_SUITE(params,
 	KTEST_CASE(values_are_parsed),
 	KTEST_CASE(nosmp_and_maxcpus_zero),
-	KTEST_CASE(bad_values_keep_defaults));
+	KTEST_CASE(bad_values_keep_defaults),
+	KTEST_CASE(quoted_values));

@@ -35,6 +35,12 @@ static inline void local_irq_disable(void)
 	__asm__ volatile("msr daifset, #2" ::: "memory");
 }
 
+/* Were IRQs masked when 'flags' was saved? (DAIF.I, bit 7) */
+static inline bool arch_irqs_disabled_flags(unsigned long flags)
+{
+	return flags & (1UL << 7);
+}
+
 static inline bool irqs_disabled(void)
 {
 	unsigned long flags;
