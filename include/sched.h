@@ -14,6 +14,7 @@
 #include "asm/atomic.h"
 #include "asm/spinlock.h"
 #include "asm/percpu.h"
+#include "asm/thread_info.h"
 #include "kernel.h"
 
 struct kthread;
@@ -26,6 +27,13 @@ struct kthread;
 #define TASK_DEAD 0x80
 #define TASK_NEW 0x100		/* created, never woken */
 #define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+
+/* p->on_rq, as in Linux.  QUEUED: runnable on rq task_cpu(p) (queued, or
+ * running as its curr).  MIGRATING: taken off one runqueue and not yet on
+ * the next; task_cpu(p) may already name the next one.  Whoever sees
+ * MIGRATING waits (task_rq_lock) until the mover has put it down. */
+#define TASK_ON_RQ_QUEUED 1
+#define TASK_ON_RQ_MIGRATING 2
 
 /* Task flags */
 #define PF_IDLE (1u << 0)
@@ -61,7 +69,8 @@ struct cpu_context {
 };
 
 struct task_struct {
-	struct cpu_context ctx;		/* first: switch.S uses offset 0 */
+	struct thread_info thread_info;	/* first: current_thread_info() */
+	struct cpu_context ctx;		/* at TASK_CTX_OFFSET (switch.S) */
 	volatile long state;
 	unsigned long flags;		/* PF_*: set plainly before the task first runs,
 					 * later only with atomic ops (kthread.c) */
@@ -70,8 +79,8 @@ struct task_struct {
 	int refcount;
 
 	/* Placement */
-	unsigned int cpu;		/* runqueue we belong to */
-	int on_rq;			/* queued (or current) on that runqueue */
+	unsigned int cpu;		/* runqueue we belong to (rules: core.c) */
+	int on_rq;			/* 0, TASK_ON_RQ_QUEUED or _MIGRATING */
 	int on_cpu;			/* executing, or still switching out */
 	cpumask_t cpus_allowed;
 	spinlock_t pi_lock;		/* serialises wake-ups and affinity changes */
@@ -88,7 +97,7 @@ struct task_struct {
 	u64 sum_exec_runtime;		/* ns */
 	u64 nr_switches;		/* times it got the CPU */
 	u64 nr_migrations;
-	u64 affinity_violations;	/* switched in on a CPU outside cpus_allowed */
+	u64 affinity_violations;	/* switched in on a CPU outside cpus_allowed: must stay 0 */
 	u64 progress;			/* workloads count their loops here */
 
 	struct list_head run_node;	/* in rq->queue */
@@ -116,8 +125,17 @@ static inline struct task_struct *get_current(void)
 #define current get_current()
 
 static inline unsigned int task_cpu(const struct task_struct *p) { return READ_ONCE(p->cpu); }
+static inline bool task_on_rq_queued(const struct task_struct *p)
+{
+	return READ_ONCE(p->on_rq) == TASK_ON_RQ_QUEUED;
+}
+static inline bool task_on_rq_migrating(const struct task_struct *p)
+{
+	return READ_ONCE(p->on_rq) == TASK_ON_RQ_MIGRATING;
+}
 
 /* Scheduler entry points */
+void init_cpu_task(unsigned int cpu);	/* first thing on each CPU: current = its idle task */
 void sched_init(void);			/* boot CPU, before smp_init */
 void sched_init_secondary(unsigned int cpu);
 void __noreturn cpu_idle(void);
@@ -137,8 +155,14 @@ int set_user_nice(struct task_struct *p, int nice);
 #define set_current_state(s) do { WRITE_ONCE(current->state, (s)); smp_mb(); } while (0)
 #define __set_current_state(s) WRITE_ONCE(current->state, (s))
 
-/* Affinity and migration */
+/* Affinity and migration (contract at the definition, migrate.c) */
 int set_cpus_allowed_ptr(struct task_struct *p, const cpumask_t *mask);
+/* Invariants counted per CPU at every switch-in; both must stay 0:
+ * a task switched in outside its cpus_allowed (also per task, in
+ * p->affinity_violations), and a task that is not a bound per-CPU thread
+ * switched in while the CPU is not active.  Any context, lock-free. */
+u64 sched_affinity_violations(unsigned int cpu);
+u64 sched_inactive_violations(unsigned int cpu);
 int select_fallback_rq(unsigned int cpu, struct task_struct *p);
 
 /* Task lifetime and lookup */

@@ -140,7 +140,7 @@ static void stop_case_here(void *arg)
 	struct pt_regs *regs = get_irq_regs();
 
 	if (current != kc->task || !regs || this_cpu()->irq_nesting != 1 ||
-	    !READ_ONCE(kc->armed) || this_cpu()->preempt_count)
+	    !READ_ONCE(kc->armed) || preempt_count())
 		return;
 	snprintf(kc->reason, sizeof(kc->reason), "TIMEOUT still running at image+0x%lx",
 		 regs->pc - (u64)_head);
@@ -233,7 +233,7 @@ static int case_thread(void *arg)
 		console_unlock_if_owner();
 		/* Locks the case died holding stay held; at least let this
 		 * CPU schedule again. */
-		this_cpu()->preempt_count = 0;
+		current_thread_info()->preempt_count = 0;
 		local_irq_enable();
 		kc->t.failures++;
 	}

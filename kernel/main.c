@@ -89,6 +89,7 @@ void start_kernel(u64 dtb_pa, u64 entry_el)
 	const char *bootargs;
 
 	write_sysreg(tpidr_el1, &cpu_data[0]);
+	init_cpu_task(0);
 	cpu_data[0].cpu = 0;
 	cpu_data[0].mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
 	boot_dtb_pa = dtb_pa;

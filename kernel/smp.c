@@ -188,6 +188,7 @@ void secondary_start_kernel(unsigned int cpu)
 	struct cpu_data *cd = &cpu_data[cpu];
 
 	write_sysreg(tpidr_el1, cd);
+	init_cpu_task(cpu);
 	cd->cpu = cpu;
 	cd->mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
 	cd->arrivals++;

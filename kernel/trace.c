@@ -69,7 +69,8 @@ static struct trace_entry *slot(unsigned long irqflags)
 	memcpy(e->comm, cur->comm, TASK_COMM_LEN);
 	e->flags = (arch_irqs_disabled_flags(irqflags) ? TF_IRQS_OFF : 0) |
 		   (cd->need_resched ? TF_NEED_RESCHED : 0) | (cd->irq_nesting ? TF_HARDIRQ : 0);
-	e->preempt_count = (u8)(cd->preempt_count > 15 ? 15 : cd->preempt_count);
+	/* The running task's count (it is per task, asm/preempt.h). */
+	e->preempt_count = (u8)MIN(preempt_count(), 15);
 	return e;
 }
 

@@ -1,16 +1,40 @@
 /*
  * The scheduler core: per-CPU runqueues, schedule(), wake-ups, the tick.
  *
- * Lock order: p->pi_lock, then a runqueue lock (two only through
- * double_rq_lock).  Runqueue locks are raw (they do not count towards
- * preemption: __schedule manages the count itself) and are only taken
- * with IRQs masked, because the tick takes them.
+ * Locks, and who may change what.  The balancer and CPU hotplug rely on
+ * these rules; every path in kernel/sched/ follows them.
  *
- * A task is "on_rq" while it is runnable on its runqueue (queued, or
- * running as rq->curr) and "on_cpu" from the moment a CPU picks it until
- * that CPU has completely switched away from it.  A waker must not place a
- * task on another CPU while it is still on_cpu somewhere: its stack is
- * still in use.
+ * - Order: p->pi_lock, then a runqueue lock; two runqueue locks only
+ *   through double_rq_lock() (lower CPU first).  Runqueue locks are raw
+ *   (they do not count towards preemption: __schedule manages the count
+ *   itself) and are only taken with IRQs masked, because the tick takes
+ *   them.
+ * - p->on_rq changes only under the lock of runqueue task_cpu(p):
+ *   TASK_ON_RQ_QUEUED while p is runnable there (queued, or running as its
+ *   curr), 0 once it went to sleep, TASK_ON_RQ_MIGRATING while it is on
+ *   its way to another runqueue (detach_task .. attach_task).
+ * - p->cpu changes (set_task_cpu) only
+ *     (a) under p->pi_lock while p is on no runqueue and on no CPU (a
+ *         wake-up, a first wake-up, the affinity change of a sleeper), or
+ *     (b) under the lock of p's runqueue while p is queued there, not
+ *         running, and marked TASK_ON_RQ_MIGRATING (detach_task()).  The
+ *         mover keeps IRQs masked until it has put p down on the new
+ *         runqueue under that one's lock (attach_task()); it needs no
+ *         pi_lock, which is how the load balancer moves tasks.
+ *   So pi_lock alone does not pin a queued task to its runqueue: lock that
+ *   with task_rq_lock(), which rechecks task_cpu(p) once it holds the
+ *   lock and waits while p is MIGRATING.
+ * - p->cpus_allowed is written under pi_lock and p's runqueue lock, at a
+ *   moment p is not running outside the new mask (migrate.c), or under
+ *   pi_lock alone for a task on no runqueue (select_fallback_rq()).
+ * - p->on_cpu is set under the runqueue lock by the CPU that switches p in
+ *   and cleared, with a release, by that CPU once it has completely
+ *   switched away (finish_task_switch).  Under the lock of p's runqueue,
+ *   p->on_cpu is the same as rq->curr == p.  A waker never places a task
+ *   on another CPU while it is still on_cpu: its stack is still in use.
+ *
+ * Preemption is counted per task (thread_info, asm/preempt.h): the count
+ * travels with the task when it is switched out or moved.
  */
 #include "rq.h"
 #include "pelt.h"
@@ -26,11 +50,21 @@ static struct task_struct idle_tasks[NR_CPUS];
 struct task_struct *cpu_switch_to(struct task_struct *prev, struct task_struct *next);
 int task_list_add(struct task_struct *p);
 
+_Static_assert(__builtin_offsetof(struct task_struct, thread_info) == 0,
+	       "current_thread_info() expects thread_info first in the task");
+_Static_assert(__builtin_offsetof(struct task_struct, ctx) == TASK_CTX_OFFSET,
+	       "switch.S expects ctx at TASK_CTX_OFFSET");
+
+/* Caller holds rq->lock (need_resched is cleared under it, in __schedule). */
 void resched_curr(struct rq *rq)
 {
 	WRITE_ONCE(cpu_data[rq->cpu].need_resched, 1);
 	if (rq->cpu != smp_processor_id()) {
-		smp_mb();	/* the flag before the IPI that makes them look */
+		/* The flag before the IPI: the target reads it after taking
+		 * the interrupt (preempt_schedule_irq, or its idle loop once
+		 * WFI returns).  send_sgi adds a DSB, which also orders it
+		 * against the GIC register write itself. */
+		smp_mb();
 		send_ipi(rq->cpu, IPI_RESCHEDULE);
 	}
 }
@@ -46,18 +80,41 @@ void resched_cpu(unsigned int cpu)
 	local_irq_restore(flags);
 }
 
-/* Lock the runqueue p belongs to (and p->pi_lock, so it cannot move). */
-struct rq *task_rq_lock(struct task_struct *p, unsigned long *flags)
+/*
+ * Lock the runqueue p belongs to.  Caller holds p->pi_lock (so no wake-up
+ * or affinity change moves p) with IRQs masked; a mover holding only
+ * runqueue locks still can, so: lock, recheck, retry, and wait while p is
+ * between runqueues.  Returns with that runqueue locked, p not MIGRATING.
+ */
+struct rq *__task_rq_lock(struct task_struct *p)
 {
-	spin_lock_irqsave(&p->pi_lock, *flags);
 	for (;;) {
 		struct rq *rq = cpu_rq(task_cpu(p));
 
 		arch_spin_lock(&rq->lock);
-		if (rq == cpu_rq(task_cpu(p)))
+		/* Pairs with the smp_wmb() in set_task_cpu(): the lock we took
+		 * depends on the p->cpu we read, and its acquire orders our
+		 * on_rq load after that, so having read a new CPU we also see
+		 * the MIGRATING stored before it.  Having read the old CPU, the
+		 * mover's unlock of it shows us the new p->cpu. */
+		if (rq == cpu_rq(task_cpu(p)) && !task_on_rq_migrating(p))
 			return rq;
 		arch_spin_unlock(&rq->lock);
+		while (task_on_rq_migrating(p))
+			cpu_relax();
 	}
+}
+
+/*
+ * Lock p->pi_lock and p's runqueue, IRQs saved in *flags and masked.
+ * Context: may spin, never sleeps; no runqueue lock held.  Returns the
+ * locked runqueue; undo with task_rq_unlock().  Nobody can move p, wake
+ * it, or change its mask until then.
+ */
+struct rq *task_rq_lock(struct task_struct *p, unsigned long *flags)
+{
+	spin_lock_irqsave(&p->pi_lock, *flags);
+	return __task_rq_lock(p);
 }
 
 void task_rq_unlock(struct rq *rq, struct task_struct *p, unsigned long flags)
@@ -88,16 +145,27 @@ void double_rq_unlock(struct rq *a, struct rq *b)
 		arch_spin_unlock(&b->lock);
 }
 
+/* Point p at another runqueue.  Only under the rules at the top of this
+ * file: (a) pi_lock, p on no runqueue and no CPU; (b) the lock of p's
+ * runqueue with p MIGRATING.  Anything else is a bug the balancer and
+ * hotplug would hit, so it stops the kernel here. */
 void set_task_cpu(struct task_struct *p, unsigned int cpu, const char *reason)
 {
-	if (p->cpu != cpu) {
-		migrate_task_rq_fair(p, cpu);	/* its load leaves the old rq (pelt.c) */
-		trace_sched_migrate(p, p->cpu, cpu, reason);
-		p->nr_migrations++;
-		WRITE_ONCE(p->cpu, cpu);
-	}
+	if (p->cpu == cpu)
+		return;
+	if (READ_ONCE(p->on_rq) == TASK_ON_RQ_QUEUED || READ_ONCE(p->on_cpu))
+		panic("set_task_cpu: %s/%d is %s (on_rq %d, on_cpu %d)", p->comm, p->pid,
+		      p->on_cpu ? "running" : "queued", p->on_rq, p->on_cpu);
+	migrate_task_rq_fair(p, cpu);	/* its load leaves the old rq (pelt.c) */
+	trace_sched_migrate(p, p->cpu, cpu, reason);
+	p->nr_migrations++;
+	/* Pairs with __task_rq_lock(): on_rq = MIGRATING (detach_task) is
+	 * visible to whoever reads the new p->cpu. */
+	smp_wmb();
+	WRITE_ONCE(p->cpu, cpu);
 }
 
+/* Caller holds rq->lock; p becomes TASK_ON_RQ_QUEUED there. */
 void activate_task(struct rq *rq, struct task_struct *p, bool sleeper)
 {
 	if (task_is_fair(p)) {
@@ -105,12 +173,14 @@ void activate_task(struct rq *rq, struct task_struct *p, bool sleeper)
 		place_on_rq(rq, p, sleeper);
 		enqueue_fair(rq, p);
 	}
-	WRITE_ONCE(p->on_rq, 1);
+	WRITE_ONCE(p->on_rq, TASK_ON_RQ_QUEUED);
 }
 
-void deactivate_task(struct rq *rq, struct task_struct *p)
+/* Caller holds rq->lock.  sleep: p leaves for good (on_rq 0); else it is
+ * on its way to another runqueue (TASK_ON_RQ_MIGRATING, see detach_task). */
+void deactivate_task(struct rq *rq, struct task_struct *p, bool sleep)
 {
-	WRITE_ONCE(p->on_rq, 0);
+	WRITE_ONCE(p->on_rq, sleep ? 0 : TASK_ON_RQ_MIGRATING);
 	if (task_is_fair(p)) {
 		dequeue_fair(rq, p);
 		make_relative(rq, p);
@@ -123,6 +193,9 @@ void check_preempt_curr(struct rq *rq, struct task_struct *p)
 		resched_curr(rq);
 }
 
+/* Lock-free, so a hint for placement only (as on Linux): by the time the
+ * caller acts on it the CPU may be busy; the enqueue itself is done under
+ * that CPU's runqueue lock. */
 bool idle_cpu(unsigned int cpu)
 {
 	struct rq *rq = cpu_rq(cpu);
@@ -133,6 +206,16 @@ bool idle_cpu(unsigned int cpu)
 unsigned int nr_running_on(unsigned int cpu)
 {
 	return READ_ONCE(cpu_rq(cpu)->nr_running);
+}
+
+u64 sched_affinity_violations(unsigned int cpu)
+{
+	return READ_ONCE(cpu_rq(cpu)->affinity_violations);
+}
+
+u64 sched_inactive_violations(unsigned int cpu)
+{
+	return READ_ONCE(cpu_rq(cpu)->inactive_violations);
 }
 
 static struct task_struct *pick_next_task(struct rq *rq, struct task_struct *prev)
@@ -147,16 +230,25 @@ static struct task_struct *pick_next_task(struct rq *rq, struct task_struct *pre
 	return next ? next : rq->idle;
 }
 
+/* On the stack of the task switched to, IRQs masked, rq lock held. */
 static void finish_task_switch(struct task_struct *prev)
 {
 	struct rq *rq = this_cpu()->rq;
+	struct thread_info *ti = current_thread_info();
 	bool dead = prev->state == TASK_DEAD;
 
-	/* From here another CPU may run prev (release pairs with the waker's
-	 * acquire in try_to_wake_up). */
+	/* From here another CPU may run prev.  Release: everything this CPU
+	 * did with prev (its registers saved on its stack, its state) is
+	 * visible before on_cpu reads 0.  Pairs with the acquire loop in
+	 * try_to_wake_up(). */
 	smp_store_release(&prev->on_cpu, 0);
 	arch_spin_unlock(&rq->lock);
-	this_cpu()->preempt_count = 0;
+	/* We hold what our own __schedule took, or what a new task starts
+	 * with: exactly one level, nothing else. */
+	if (unlikely(ti->preempt_count != PREEMPT_DISABLE_OFFSET))
+		panic("preempt count %d across a switch into %s/%d", ti->preempt_count,
+		      current->comm, current->pid);
+	ti->preempt_count = 0;
 	if (dead)
 		put_task_struct(prev);	/* the reference it ran on */
 }
@@ -173,25 +265,42 @@ void schedule_tail(struct task_struct *prev)
  * is being interrupted, not giving up the CPU: it stays on the runqueue
  * even if it had already marked itself sleeping.
  */
+/* The two switch-in invariants, counted per task and per CPU. */
+static void check_switch_in(struct rq *rq, struct task_struct *next)
+{
+	if (next->flags & PF_IDLE)
+		return;
+	if (!cpumask_test_cpu(rq->cpu, &next->cpus_allowed)) {
+		next->affinity_violations++;
+		rq->affinity_violations++;
+	}
+	/* Only bound per-CPU threads run on a CPU that is not active (one
+	 * going down, or not yet up). */
+	if (!(next->flags & (PF_STOPPER | PF_NO_SETAFFINITY)) && !cpu_active(rq->cpu))
+		rq->inactive_violations++;
+}
+
 static void __schedule(bool preempt)
 {
 	struct cpu_data *cd = this_cpu();
 	struct rq *rq = cd->rq;
 	struct task_struct *prev = rq->curr, *next;
+	struct thread_info *ti = &prev->thread_info;
 
-	if (unlikely(cd->preempt_count))
-		panic("scheduling while atomic: %s/%d, preempt count %d",
-		      prev->comm, prev->pid, cd->preempt_count);
-	cd->preempt_count = 1;
+	if (unlikely(ti->preempt_count || cd->irq_nesting))
+		panic("scheduling while atomic: %s/%d, preempt count %d, irq nesting %lu",
+		      prev->comm, prev->pid, ti->preempt_count, cd->irq_nesting);
+	/* Held across the switch; the task we switch to drops its own. */
+	ti->preempt_count = PREEMPT_DISABLE_OFFSET;
 	arch_spin_lock(&rq->lock);
 	update_curr(rq);
 	if (!preempt && prev->state != TASK_RUNNING)
-		deactivate_task(rq, prev);
+		deactivate_task(rq, prev, true);
 	next = pick_next_task(rq, prev);
 	cd->need_resched = 0;
 	if (next == prev) {
 		arch_spin_unlock(&rq->lock);
-		cd->preempt_count = 0;
+		ti->preempt_count = 0;
 		return;
 	}
 	rq->curr = next;
@@ -200,9 +309,7 @@ static void __schedule(bool preempt)
 	next->slice_start = next->sum_exec_runtime;
 	next->nr_switches++;
 	rq->nr_switches++;
-	/* The affinity promise, checked where it matters: at switch-in. */
-	if (!(next->flags & PF_IDLE) && !cpumask_test_cpu(rq->cpu, &next->cpus_allowed))
-		next->affinity_violations++;
+	check_switch_in(rq, next);
 	trace_sched_switch(preempt, prev, next);
 	prev = cpu_switch_to(prev, next);
 	finish_task_switch(prev);
@@ -238,22 +345,26 @@ void schedule(void)
 	local_irq_restore(flags);
 }
 
-/* A reschedule became due while preemption was off (spin_unlock). */
+/* A reschedule became due while preemption was off (preempt_enable).
+ * Checked again with IRQs masked: the caller may have been moved to a CPU
+ * with nothing pending since it looked. */
 void preempt_schedule(void)
 {
 	unsigned long flags = local_irq_save();
+	struct cpu_data *cd = this_cpu();
 
-	if (!this_cpu()->preempt_count && this_cpu()->rq)
+	if (!preempt_count() && cd->rq && cd->need_resched)
 		__schedule(true);
 	local_irq_restore(flags);
 }
 
-/* From the IRQ return path, IRQs masked, on the interrupted task's stack. */
+/* From the IRQ return path (irq_nesting back to 0), IRQs masked, on the
+ * interrupted task's stack; its own preemption count decides. */
 void preempt_schedule_irq(void)
 {
 	struct cpu_data *cd = this_cpu();
 
-	if (cd->rq && !cd->preempt_count && cd->need_resched)
+	if (cd->rq && !preempt_count() && cd->need_resched)
 		__schedule(true);
 }
 
@@ -282,6 +393,20 @@ void scheduler_tick(void)
 	arch_spin_unlock(&rq->lock);
 }
 
+/* Spin until p is off every CPU; acquire, so that we see all its old
+ * CPU wrote while switching away from it (Linux's smp_cond_load_acquire). */
+static void wait_task_off_cpu(struct task_struct *p)
+{
+	/* Pairs with the smp_store_release() in finish_task_switch(). */
+	while (smp_load_acquire(&p->on_cpu))
+		cpu_relax();
+}
+
+/*
+ * Make p runnable if its state is in 'state'.  Context: any, IRQs on or
+ * off (it masks them itself), no runqueue lock held (it takes p->pi_lock
+ * and one).  Returns 1 if p was woken, 0 if it was not in such a state.
+ */
 static int try_to_wake_up(struct task_struct *p, unsigned int state)
 {
 	unsigned long flags;
@@ -289,16 +414,25 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
 	int cpu;
 
 	spin_lock_irqsave(&p->pi_lock, flags);
-	smp_mb();	/* the caller's condition store before our state load */
+	/* Full barrier: the caller's store that makes p's wait condition
+	 * true is ordered before our load of p->state.  Pairs with the
+	 * smp_mb() in set_current_state() between the sleeper's state store
+	 * and its condition load: one of us sees the other. */
+	smp_mb();
 	if (!(READ_ONCE(p->state) & state)) {
 		spin_unlock_irqrestore(&p->pi_lock, flags);
 		return 0;
 	}
+	/* on_rq only after state.  p stored its sleeping state after it had
+	 * been queued (on_rq set under its runqueue lock before it could run);
+	 * read early, on_rq could be 0 from before that, and we would queue a
+	 * task that is queued already. */
+	smp_rmb();
 	if (READ_ONCE(p->on_rq)) {
-		/* Still queued: it had not got as far as schedule(). */
-		rq = cpu_rq(task_cpu(p));
-		arch_spin_lock(&rq->lock);
-		if (p->on_rq) {
+		/* Still queued (it had not got as far as schedule()), or on
+		 * its way between runqueues: under the right lock, settled. */
+		rq = __task_rq_lock(p);
+		if (task_on_rq_queued(p)) {
 			WRITE_ONCE(p->state, TASK_RUNNING);
 			trace_sched_wakeup(p);
 			arch_spin_unlock(&rq->lock);
@@ -307,9 +441,13 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
 		}
 		arch_spin_unlock(&rq->lock);
 	}
-	/* Its old CPU may still be switching away from it. */
-	while (smp_load_acquire(&p->on_cpu))
-		cpu_relax();
+	/* on_cpu only after on_rq == 0 (Linux: smp_acquire__after_ctrl_dep).
+	 * __schedule() stored on_rq = 0 while p was still on_cpu; read early,
+	 * on_cpu could be the 0 from before p was last switched in, and we
+	 * would move a task whose stack its CPU is still using. */
+	smp_rmb();
+	wait_task_off_cpu(p);
+	/* Off every runqueue and every CPU, pi_lock held: rule (a). */
 	cpu = select_task_rq(p, task_cpu(p));
 	rq = cpu_rq(cpu);
 	arch_spin_lock(&rq->lock);
@@ -323,6 +461,8 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
 	return 1;
 }
 
+/* First wake-up of a TASK_NEW task (a second caller finds it started and
+ * returns).  Context: any; takes p->pi_lock and a runqueue lock. */
 void wake_up_new_task(struct task_struct *p)
 {
 	unsigned long flags;
@@ -334,6 +474,9 @@ void wake_up_new_task(struct task_struct *p)
 		spin_unlock_irqrestore(&p->pi_lock, flags);
 		return;
 	}
+	/* Its first switch-in lands in schedule_tail(), which drops what
+	 * __schedule would have held (Linux: FORK_PREEMPT_COUNT). */
+	p->thread_info.preempt_count = FORK_PREEMPT_COUNT;
 	cpu = select_task_rq(p, smp_processor_id());
 	rq = cpu_rq(cpu);
 	arch_spin_lock(&rq->lock);
@@ -360,6 +503,9 @@ int wake_up_process(struct task_struct *p)
 	return wake_up_state(p, TASK_NORMAL);
 }
 
+/* Context: may spin, never sleeps; takes p->pi_lock and its runqueue
+ * lock.  Returns 0, -EINVAL (nice out of range) or -EPERM (not a fair
+ * task: idle, stopper). */
 int set_user_nice(struct task_struct *p, int nice)
 {
 	unsigned long flags;
@@ -371,7 +517,7 @@ int set_user_nice(struct task_struct *p, int nice)
 	if (!task_is_fair(p))
 		return -EPERM;
 	rq = task_rq_lock(p, &flags);
-	queued = p->on_rq;
+	queued = task_on_rq_queued(p);
 	if (queued) {
 		update_curr(rq);
 		dequeue_fair(rq, p);
@@ -419,6 +565,15 @@ static void init_idle(unsigned int cpu)
 	INIT_LIST_HEAD(&idle->tasks);
 	rq->idle = idle;
 	rq->curr = idle;
+}
+
+/* First thing each CPU does in C (start_kernel, secondary_start_kernel):
+ * current becomes its idle task, whose preemption count the locks taken
+ * during bring-up use.  Only the address is used yet: sched_init fills in
+ * the task before anything schedules. */
+void init_cpu_task(unsigned int cpu)
+{
+	__asm__ volatile("msr sp_el0, %0" :: "r"(&idle_tasks[cpu]));
 }
 
 /* This CPU's boot flow becomes its idle task. */

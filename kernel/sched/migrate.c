@@ -4,10 +4,10 @@
  * - select_task_rq(): on wake-up and creation, an allowed *active* CPU
  *   (per-CPU threads: their online CPU), idle if possible, the previous CPU
  *   if it is idle (its caches still hold the task's data).
- * - set_cpus_allowed_ptr(): change a task's affinity and, if its CPU is no
- *   longer allowed, move it: a queued task under both runqueue locks, a
- *   running one by the stopper of its CPU (migration_cpu_stop), which
- *   preempts it so that it becomes a queued task there.
+ * - detach_task() / attach_task() / move_queued_task(): moving a queued,
+ *   not running task with runqueue locks alone (the load balancer's way).
+ * - set_cpus_allowed_ptr(): change a task's affinity, moving it if its CPU
+ *   is no longer allowed (the design is described above the function).
  * - select_fallback_rq(): where to go when nothing allowed is active.
  */
 #include "rq.h"
@@ -32,8 +32,10 @@ static bool is_cpu_allowed(struct task_struct *p, unsigned int cpu)
 	return (p->flags & PF_NO_SETAFFINITY) ? cpu_online(cpu) : cpu_active(cpu);
 }
 
-/* Caller holds p->pi_lock.  Linux's escalation: same cluster, any allowed
- * active CPU, then give up on the affinity mask. */
+/* Caller holds p->pi_lock; p is on no runqueue and on no CPU (a wake-up
+ * or first wake-up), so widening its mask here cannot let any CPU switch it
+ * in against the mask it had.  Linux's escalation: same cluster, any
+ * allowed active CPU, then give up on the affinity mask. */
 int select_fallback_rq(unsigned int cpu, struct task_struct *p)
 {
 	unsigned int c;
@@ -52,7 +54,8 @@ int select_fallback_rq(unsigned int cpu, struct task_struct *p)
 	return (int)c;
 }
 
-/* Caller holds p->pi_lock. */
+/* Caller holds p->pi_lock; p is on no runqueue.  Reads other CPUs' load
+ * without their locks: a hint, as on Linux. */
 int select_task_rq(struct task_struct *p, unsigned int prev)
 {
 	unsigned int cpu, best = NR_CPUS, best_nr = ~0u;
@@ -81,108 +84,140 @@ int select_task_rq(struct task_struct *p, unsigned int prev)
 	return (int)best;
 }
 
-/* Move a queued (not running) task from src to dst; both locks held. */
-static void move_queued_task(struct rq *src, struct rq *dst, struct task_struct *p,
-			     const char *reason)
+/*
+ * Take p off src, on its way to dst_cpu.  Caller holds src->lock with IRQs
+ * masked; p is queued on src and not running.  p is left MIGRATING,
+ * pointing at dst_cpu, on no runqueue: nobody can pick it, and whoever
+ * wants it (task_rq_lock, a wake-up, an affinity change) waits until
+ * attach_task() has put it down.  The caller must do that next, without
+ * unmasking IRQs in between.  No pi_lock needed (rule (b) in core.c).
+ */
+void detach_task(struct rq *src, struct task_struct *p, unsigned int dst_cpu, const char *reason)
 {
-	deactivate_task(src, p);
-	set_task_cpu(p, dst->cpu, reason);
+	update_curr(src);
+	deactivate_task(src, p, false);
+	set_task_cpu(p, dst_cpu, reason);
+}
+
+/* Put a detached p down on dst.  Caller holds dst->lock, IRQs masked;
+ * task_cpu(p) == dst->cpu.  p is QUEUED there from now on. */
+void attach_task(struct rq *dst, struct task_struct *p)
+{
 	activate_task(dst, p, false);
 	check_preempt_curr(dst, p);
 }
 
 /*
- * Move p to dst if that is still right: p still on src, still queued
- * and not running, dst still active and allowed.  Caller holds p->pi_lock
- * and IRQs are masked; takes both runqueue locks in order.
+ * Move a queued, not running p from src to dst_cpu holding one runqueue
+ * lock at a time (Linux's move_queued_task).  Caller holds src->lock with
+ * IRQs masked (and may hold p->pi_lock).  Returns with dst's lock held
+ * instead of src's.
  */
-static bool __migrate_task(struct task_struct *p, unsigned int dst_cpu, const char *reason)
+struct rq *move_queued_task(struct rq *src, struct task_struct *p, unsigned int dst_cpu,
+			    const char *reason)
 {
-	struct rq *src = cpu_rq(task_cpu(p)), *dst = cpu_rq(dst_cpu);
-	bool moved = false;
+	struct rq *dst = cpu_rq(dst_cpu);
 
-	double_rq_lock(src, dst);
-	if (task_cpu(p) == src->cpu && is_cpu_allowed(p, dst_cpu)) {
-		if (p->on_rq && src->curr != p) {
-			update_curr(src);
-			move_queued_task(src, dst, p, reason);
-			moved = true;
-		} else if (!p->on_rq && !p->on_cpu) {
-			/* Asleep: it will be placed on wake-up; point it there. */
-			set_task_cpu(p, dst_cpu, reason);
-			moved = true;
-		}
-	}
-	double_rq_unlock(src, dst);
-	return moved;
+	detach_task(src, p, dst_cpu, reason);
+	arch_spin_unlock(&src->lock);
+	arch_spin_lock(&dst->lock);
+	attach_task(dst, p);
+	return dst;
 }
 
+/*
+ * Affinity.  The promise: once p->cpus_allowed holds a new mask, p is never
+ * switched in on a CPU outside it.  So the mask is written only under
+ * p->pi_lock and p's runqueue lock, at a moment p is not running outside
+ * the new mask, and in that same lock hold:
+ *   - a task queued on a CPU the mask excludes is detached (MIGRATING)
+ *     before the lock is dropped, so its old CPU can no longer pick it;
+ *   - a sleeping task is pointed at an allowed CPU (its wake-up, which
+ *     takes pi_lock, chooses within the new mask anyway);
+ *   - a task running on a CPU the mask keeps simply carries on.
+ * A task running on a CPU the new mask excludes keeps its old mask: the
+ * caller asks that CPU's stopper, which preempts it (so it is merely
+ * queued) and then writes the mask and moves it as above
+ * (migration_cpu_stop).  The mask becomes visible only once it holds.
+ * If p has run off to yet another excluded CPU meanwhile (the balancer
+ * may move it), the stopper reports -EAGAIN and the caller goes again.
+ */
 struct migration_arg {
 	struct task_struct *task;
-	unsigned int dest_cpu;
-	struct completion done;
+	cpumask_t mask;
 };
 
-/* Runs on the stopper of the task's CPU: the task was running there and
- * has just been preempted by us, so it is now merely queued. */
+/* Caller holds task_rq_lock(p) on *rqp, which may change (p moved).
+ * Returns 0 (done), -EINVAL (no active CPU in mask: nothing changed) or
+ * -EAGAIN (p runs on a CPU outside mask: nothing changed, its stopper must
+ * do it). */
+static int affine_move_locked(struct rq **rqp, struct task_struct *p, const cpumask_t *mask)
+{
+	struct rq *rq = *rqp;
+	cpumask_t usable;
+	unsigned int dest;
+
+	if (!cpumask_and(&usable, mask, cpu_active_mask))
+		return -EINVAL;
+	if (READ_ONCE(p->on_cpu) && !cpumask_test_cpu(rq->cpu, mask))
+		return -EAGAIN;
+	cpumask_copy(&p->cpus_allowed, mask);
+	if (READ_ONCE(p->on_cpu) || is_cpu_allowed(p, rq->cpu))
+		return 0;
+	dest = cpumask_first(&usable);
+	if (task_on_rq_queued(p))
+		*rqp = move_queued_task(rq, p, dest, "affinity");
+	else
+		set_task_cpu(p, dest, "affinity");	/* asleep: rule (a) */
+	return 0;
+}
+
+/* On the stopper of the CPU where p was running: p has just been
+ * preempted by us, so unless it went elsewhere it is merely queued. */
 static int migration_cpu_stop(void *data)
 {
 	struct migration_arg *arg = data;
-	struct task_struct *p = arg->task;
 	unsigned long flags;
+	struct rq *rq = task_rq_lock(arg->task, &flags);
+	int ret = affine_move_locked(&rq, arg->task, &arg->mask);
 
-	spin_lock_irqsave(&p->pi_lock, flags);
-	if (task_cpu(p) == smp_processor_id())
-		__migrate_task(p, arg->dest_cpu, "affinity");
-	spin_unlock_irqrestore(&p->pi_lock, flags);
-	complete(&arg->done);
-	return 0;
+	task_rq_unlock(rq, arg->task, flags);
+	return ret;
 }
 
+/*
+ * Give p the affinity mask 'mask' and move it off a CPU the mask excludes
+ * before returning.  Context: task context, may sleep (waits for a
+ * stopper), no spinlock held, IRQs on; p may be the caller.
+ * Returns
+ *   0        the mask is p's, and p is queued, running or (asleep) placed
+ *            on a CPU in it;
+ *   -EINVAL  p is a bound per-CPU thread, or mask has no active CPU;
+ *   -ENOENT  p runs on a CPU whose stopper takes no work (parked, or the
+ *            CPU is going down), so it could not be moved.
+ * On an error nothing changed: p keeps its old mask.
+ */
 int set_cpus_allowed_ptr(struct task_struct *p, const cpumask_t *mask)
 {
 	struct migration_arg arg = { .task = p };
-	struct cpu_stop_work work;
 	unsigned long flags;
-	cpumask_t usable;
+	unsigned int cpu;
 	struct rq *rq;
-	bool running;
-	int dest;
+	int ret;
 
 	if (p->flags & PF_NO_SETAFFINITY)
 		return -EINVAL;
-	rq = task_rq_lock(p, &flags);
-	if (!cpumask_and(&usable, mask, cpu_active_mask)) {
+	cpumask_copy(&arg.mask, mask);
+	for (;;) {
+		rq = task_rq_lock(p, &flags);
+		ret = affine_move_locked(&rq, p, &arg.mask);
+		cpu = rq->cpu;
 		task_rq_unlock(rq, p, flags);
-		return -EINVAL;		/* nothing changed */
+		if (ret != -EAGAIN)
+			return ret;
+		/* p runs on cpu, which the new mask excludes. */
+		ret = stop_one_cpu(cpu, migration_cpu_stop, &arg);
+		if (ret != -EAGAIN)
+			return ret;
 	}
-	cpumask_copy(&p->cpus_allowed, mask);
-	if (cpumask_test_cpu(task_cpu(p), mask)) {
-		task_rq_unlock(rq, p, flags);
-		return 0;
-	}
-	dest = (int)cpumask_first(&usable);
-	running = rq->curr == p || p->on_cpu;
-	arch_spin_unlock(&rq->lock);
-	/* Its runqueue was unlocked for a moment, so a queued p may have been
-	 * picked to run meanwhile: then __migrate_task leaves it, and it
-	 * must go the running task's way, or it would stay on a CPU it is
-	 * no longer allowed on for as long as it does not sleep. */
-	if (!running && __migrate_task(p, (unsigned int)dest, "affinity")) {
-		spin_unlock_irqrestore(&p->pi_lock, flags);
-		return 0;
-	}
-	/* No preemption between dropping pi_lock and queueing the stopper:
-	 * a caller switched out right here would leave p running, and being
-	 * switched in again, on a CPU its new mask excludes. */
-	preempt_disable();
-	spin_unlock_irqrestore(&p->pi_lock, flags);
-	arg.dest_cpu = (unsigned int)dest;
-	init_completion(&arg.done);
-	if (!stop_one_cpu_nowait(rq->cpu, migration_cpu_stop, &arg, &work))
-		complete(&arg.done);	/* no stopper: that CPU runs nothing */
-	/* If p is the caller, its stopper takes the CPU here and moves us. */
-	preempt_enable();
-	wait_for_completion(&arg.done);
-	return 0;
 }

@@ -26,6 +26,10 @@ struct rq {
 		unsigned long load_avg, runnable_avg, util_avg;
 	} removed;
 	struct sched_domain *sd;	/* lowest domain; see include/topology.h */
+
+	/* Invariants, counted at switch-in (__schedule); both must stay 0. */
+	u64 affinity_violations;	/* a task outside its cpus_allowed */
+	u64 inactive_violations;	/* an unbound task while this CPU is not active */
 };
 
 extern struct rq runqueues[NR_CPUS];
@@ -58,14 +62,21 @@ void yield_fair(struct rq *rq);
 /* core.c */
 void resched_curr(struct rq *rq);
 void activate_task(struct rq *rq, struct task_struct *p, bool sleeper);
-void deactivate_task(struct rq *rq, struct task_struct *p);
+void deactivate_task(struct rq *rq, struct task_struct *p, bool sleep);
 void check_preempt_curr(struct rq *rq, struct task_struct *p);
+struct rq *__task_rq_lock(struct task_struct *p);
 struct rq *task_rq_lock(struct task_struct *p, unsigned long *flags);
 void task_rq_unlock(struct rq *rq, struct task_struct *p, unsigned long flags);
 void double_rq_lock(struct rq *a, struct rq *b);
 void double_rq_unlock(struct rq *a, struct rq *b);
 void set_task_cpu(struct task_struct *p, unsigned int cpu, const char *reason);
-int select_task_rq(struct task_struct *p, unsigned int prev_cpu);
 void sched_trace_switch(struct task_struct *prev, struct task_struct *next);
+
+/* migrate.c */
+int select_task_rq(struct task_struct *p, unsigned int prev_cpu);
+void detach_task(struct rq *src, struct task_struct *p, unsigned int dst_cpu, const char *reason);
+void attach_task(struct rq *dst, struct task_struct *p);
+struct rq *move_queued_task(struct rq *src, struct task_struct *p, unsigned int dst_cpu,
+			    const char *reason);
 
 #endif

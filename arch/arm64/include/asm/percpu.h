@@ -20,8 +20,7 @@ struct cpu_data {
 	u32 gic_cpu_mask;		/* GICv2 CPU interface bit */
 	u64 gicr_base;			/* GICv3 redistributor of this CPU */
 	u64 irq_nesting;
-	int preempt_count;		/* > 0: no task switch on this CPU */
-	int need_resched;		/* the current task should yield soon */
+	int need_resched;		/* whatever runs here should yield soon */
 	struct rq *rq;			/* this CPU's runqueue */
 	bool park_on_arrival;		/* nobody wants us: park at once */
 	u64 arrivals;			/* times this CPU entered the kernel */

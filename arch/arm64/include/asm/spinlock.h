@@ -12,6 +12,7 @@
 #include "irqflags.h"
 #include "percpu.h"
 #include "atomic.h"
+#include "preempt.h"
 
 typedef struct spinlock {
 	u16 owner;
@@ -70,36 +71,6 @@ static inline bool spin_is_locked(spinlock_t *l)
 	u32 v = __atomic_load_n((u32 *)l, __ATOMIC_RELAXED);
 
 	return (v & 0xffff) != (v >> 16);
-}
-
-/*
- * Preemption.  A task must not be switched out while it holds a spinlock
- * (another task on the same CPU could spin on it for ever), so the lock
- * functions below count per CPU how many are held.  When the count drops
- * to zero and a reschedule is pending, the switch happens right there.
- */
-void preempt_schedule(void);
-
-static inline void preempt_disable(void)
-{
-	this_cpu()->preempt_count++;
-	__asm__ volatile("" ::: "memory");
-}
-
-static inline void preempt_enable_no_resched(void)
-{
-	__asm__ volatile("" ::: "memory");
-	this_cpu()->preempt_count--;
-}
-
-static inline void preempt_enable(void)
-{
-	struct cpu_data *cd;
-
-	__asm__ volatile("" ::: "memory");
-	cd = this_cpu();
-	if (--cd->preempt_count == 0 && cd->need_resched && !irqs_disabled())
-		preempt_schedule();
 }
 
 static inline void spin_lock(spinlock_t *l)

@@ -10,7 +10,6 @@ struct rq;
 
 struct cpu_data {
 	unsigned int cpu;
-	int preempt_count;
 	int need_resched;
 	struct rq *rq;
 };
