@@ -1,12 +1,15 @@
 /*
  * Affinity: pinned tasks never run elsewhere (the switch path counts any
- * violation in task->affinity_violations), set_cpus_allowed_ptr() moves
- * running and queued tasks at once, refuses what it must, and
- * select_fallback_rq() widens a mask with nothing active left in it.
+ * violation in task->affinity_violations and per CPU), set_cpus_allowed_ptr()
+ * moves running and queued tasks at once, refuses what it must, a task in
+ * transit between runqueues (TASK_ON_RQ_MIGRATING) holds off whoever wants
+ * to lock it, and select_fallback_rq() widens a mask with nothing active
+ * left in it.
  */
 #include "sched_util.h"
 #include "console.h"
 #include "stop_machine.h"
+#include "../../kernel/sched/rq.h"
 
 static void one_cpu(cpumask_t *m, unsigned int cpu)
 {
@@ -103,13 +106,14 @@ static void pinned_tasks_never_run_elsewhere(struct ktest *t)
 	pong = kt_start(pong_fn, NULL, "kt-pong", (int)k, 0);
 	ping = kt_start_mask(ping_fn, NULL, "kt-ping", &others, 0);
 	KT_ASSERT(t, ping && pong);
-	/* Thousands of switches each, or as many as 1.5 s allow. */
+	/* A thousand switches each and some ping-pong rounds (each round is
+	 * two cross-CPU wake-ups), or the test is not testing anything. */
 	enough = 1000;
-	KT_WAIT_UNTIL(({
-		bool all = READ_ONCE(pp.rounds) >= 3000;
+	KT_EXPECT(t, KT_WAIT_UNTIL(({
+		bool all = READ_ONCE(pp.rounds) >= 20;
 		for (unsigned int i = 0; i < 2 * ncpu; i++)
 			all = all && READ_ONCE(yp[i]->nr_switches) >= enough;
-		all; }), 1500);
+		all; }), KT_LIVENESS_MS));
 	/* The switch path's own count, while the tasks still exist. */
 	for (unsigned int i = 0; i < 2 * ncpu; i++) {
 		KT_EXPECT_EQ(t, violations(yp[i]), 0);
@@ -278,14 +282,56 @@ static void taskset_self(struct ktest *t)
 	KT_EXPECT(t, cpumask_equal(&current->cpus_allowed, &saved));
 }
 
-/* No active CPU in the mask: -EINVAL, and nothing changes. */
+struct bound_to { unsigned int cpu; unsigned int n; };
+
+static void count_bound_to(struct task_struct *p, void *arg)
+{
+	struct bound_to *b = arg;
+
+	if (!(p->flags & (PF_IDLE | PF_STOPPER | PF_NO_SETAFFINITY)) &&
+	    cpumask_test_cpu(b->cpu, &p->cpus_allowed) && cpumask_weight(&p->cpus_allowed) == 1)
+		b->n++;
+}
+
+/* An online CPU other than 'not' and the caller's, idle, that no task is
+ * bound to alone; NR_CPUS if there is none. */
+static unsigned int quiet_cpu(unsigned int not)
+{
+	unsigned int cpu, here;
+
+	preempt_disable();
+	here = smp_processor_id();
+	preempt_enable();
+	for_each_online_cpu(cpu) {
+		struct bound_to b = { cpu, 0 };
+
+		if (cpu == not || cpu == here || !idle_cpu(cpu))
+			continue;
+		for_each_task(count_bound_to, &b);
+		if (!b.n)
+			return cpu;
+	}
+	return NR_CPUS;
+}
+
+/*
+ * No active CPU in the mask: -EINVAL, and nothing changes.  The inactive
+ * CPU is a real one, taken out of cpu_active_mask for the moment of the
+ * calls (hotplug will do this for real).  That is safe: it stays online
+ * and keeps taking interrupts; nothing is queued there (it is idle) and
+ * nothing can be placed there while it is inactive, since wake-ups choose
+ * active CPUs only and no task is bound to it alone (such a one would
+ * have its mask widened by the fallback on a wake-up meanwhile).  So it
+ * just idles, and the switch path's inactive count there stays 0.
+ */
 static void taskset_inactive_mask_fails(struct ktest *t)
 {
 	static struct kt_spinner s;
-	unsigned int a = kt_cpu(0), cpu;
+	unsigned int a = kt_cpu(0), x;
 	cpumask_t before, bad;
 	struct task_struct *p;
-	u64 migr;
+	u64 migr, inactive;
+	int ret;
 
 	kt_spinner_init(&s, (int)a);
 	p = kt_start(kt_spinner_fn, &s, "kt-einval", (int)a, 0);
@@ -295,18 +341,120 @@ static void taskset_inactive_mask_fails(struct ktest *t)
 	migr = p->nr_migrations;
 	cpumask_clear(&bad);
 	KT_EXPECT_EQ(t, set_cpus_allowed_ptr(p, &bad), -EINVAL);
-	/* Every CPU that is not active (none at NR_CPUS online). */
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		if (!cpu_active(cpu))
-			cpumask_set_cpu(cpu, &bad);
-	if (!cpumask_empty(&bad))
-		KT_EXPECT_EQ(t, set_cpus_allowed_ptr(p, &bad), -EINVAL);
+	x = kt_ncpus() >= 3 ? quiet_cpu(a) : NR_CPUS;
+	if (x < NR_CPUS) {
+		inactive = sched_inactive_violations(x);
+		one_cpu(&bad, x);
+		set_cpu_active(x, false);
+		ret = set_cpus_allowed_ptr(p, &bad);
+		set_cpu_active(x, true);
+		KT_EXPECT_EQ(t, ret, -EINVAL);
+		KT_EXPECT_EQ(t, sched_inactive_violations(x), inactive);
+	} else {
+		KT_NOTE("no quiet third CPU: only the empty mask was tried");
+	}
 	KT_EXPECT(t, cpumask_equal(&p->cpus_allowed, &before));
 	KT_EXPECT_EQ(t, task_cpu(p), a);
 	KT_EXPECT_EQ(t, p->nr_migrations, migr);
 	msleep(20);
 	kt_stop(p);
 	KT_EXPECT_EQ(t, s.stray, 0);
+}
+
+static struct {
+	struct task_struct *p;
+	int go, done;
+} nice_while_moving;
+
+static int renice_fn(void *arg)
+{
+	(void)arg;
+	while (!READ_ONCE(nice_while_moving.go) && !kthread_should_stop())
+		cpu_relax();
+	if (READ_ONCE(nice_while_moving.go))
+		set_user_nice(nice_while_moving.p, 5);
+	smp_store_release(&nice_while_moving.done, 1);
+	kt_idle_until_stopped();
+	return 0;
+}
+
+/*
+ * A mover holding only runqueue locks (the load balancer's way:
+ * detach_task, then attach_task) leaves the task TASK_ON_RQ_MIGRATING
+ * between them; task_rq_lock() (here under set_user_nice) waits until it
+ * is put down, then finds it on its new runqueue.  The old CPU is held by
+ * its stopper so the task is queued, not running, when we take it.
+ */
+static void migrating_task_holds_off_task_rq_lock(struct ktest *t)
+{
+	static struct kt_spinner s[2];
+	static struct cpu_stop_work work;
+	unsigned int a = kt_cpu(0), b = kt_cpu(1), c = kt_cpu(2);
+	struct task_struct *p[2], *helper;
+	cpumask_t saved, ab, here;
+	unsigned long flags;
+	struct rq *rq;
+	bool waited;
+	u64 loops;
+
+	if (kt_ncpus() < 3)
+		KT_SKIP(t, "needs the old CPU, the new one and one for the mover");
+	cpumask_copy(&saved, &current->cpus_allowed);
+	one_cpu(&here, c);
+	KT_ASSERT(t, set_cpus_allowed_ptr(current, &here) == 0);
+	cpumask_clear(&ab);
+	cpumask_set_cpu(a, &ab);
+	cpumask_set_cpu(b, &ab);
+	for (int i = 0; i < 2; i++) {
+		kt_spinner_init(&s[i], -1);
+		p[i] = kt_start(kt_spinner_fn, &s[i], "kt-detach", (int)a, 0);
+		KT_ASSERT(t, p[i]);
+	}
+	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(s[0].loops) && READ_ONCE(s[1].loops), KT_LIVENESS_MS));
+	KT_EXPECT_EQ(t, set_cpus_allowed_ptr(p[1], &ab), 0);
+	memset(&nice_while_moving, 0, sizeof(nice_while_moving));
+	nice_while_moving.p = p[1];
+	helper = kt_start(renice_fn, NULL, "kt-renice", (int)b, 0);
+	KT_ASSERT(t, helper);
+	WRITE_ONCE(hold_state, 0);
+	KT_ASSERT(t, stop_one_cpu_nowait(a, hold_cpu, NULL, &work));
+	KT_EXPECT(t, KT_SPIN_UNTIL(READ_ONCE(hold_state) == 1, KT_LIVENESS_MS));
+	KT_EXPECT_EQ(t, task_cpu(p[1]), a);
+
+	flags = local_irq_save();
+	rq = cpu_rq(a);
+	arch_spin_lock(&rq->lock);
+	waited = task_on_rq_queued(p[1]) && !READ_ONCE(p[1]->on_cpu);
+	if (waited)
+		detach_task(rq, p[1], b, "test");
+	arch_spin_unlock(&rq->lock);
+	if (waited) {
+		/* In transit: the helper's set_user_nice must wait for us. */
+		smp_store_release(&nice_while_moving.go, 1);
+		waited = !KT_SPIN_UNTIL(smp_load_acquire(&nice_while_moving.done), 2) &&
+			 task_on_rq_migrating(p[1]) && task_cpu(p[1]) == b;
+		rq = cpu_rq(b);
+		arch_spin_lock(&rq->lock);
+		attach_task(rq, p[1]);
+		arch_spin_unlock(&rq->lock);
+	}
+	local_irq_restore(flags);
+	KT_EXPECT(t, waited);
+	WRITE_ONCE(nice_while_moving.go, 1);
+	KT_EXPECT(t, KT_WAIT_UNTIL(smp_load_acquire(&nice_while_moving.done), KT_LIVENESS_MS));
+	KT_EXPECT_EQ(t, p[1]->nice, 5);
+	KT_EXPECT(t, task_on_rq_queued(p[1]));
+	KT_EXPECT_EQ(t, task_cpu(p[1]), b);
+	loops = READ_ONCE(s[1].loops);
+	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(s[1].loops) > loops, KT_LIVENESS_MS));
+	WRITE_ONCE(hold_state, 2);
+	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(hold_state) == 3, KT_LIVENESS_MS));
+	kt_stop(helper);
+	for (int i = 0; i < 2; i++) {
+		kt_stop(p[i]);
+		KT_EXPECT_EQ(t, p[i]->affinity_violations, 0);
+	}
+	set_cpus_allowed_ptr(current, &saved);
 }
 
 struct find_stopper { unsigned int cpu; struct task_struct *p; };
@@ -406,11 +554,18 @@ static void fallback_widens_mask(struct ktest *t)
 	kt_stop(p);
 }
 
-/* Every helper thread is gone and every CPU still takes interrupts. */
+/* Every helper thread is gone, every CPU still takes interrupts, and no
+ * CPU ever switched a task in outside its mask or while inactive. */
 static void cleanup(struct ktest *t)
 {
+	unsigned int cpu;
+
 	KT_EXPECT_EQ(t, kt_stop_all(), 0);
 	KT_EXPECT_EQ(t, kt_unresponsive_cpus(), 0);
+	for_each_possible_cpu(cpu) {
+		KT_EXPECT_EQ(t, sched_affinity_violations(cpu), 0);
+		KT_EXPECT_EQ(t, sched_inactive_violations(cpu), 0);
+	}
 }
 
 KTEST_SUITE(sched_affinity,
@@ -420,6 +575,7 @@ KTEST_SUITE(sched_affinity,
 	KT_CASE(taskset_moves_queued_task),
 	KT_CASE(taskset_self),
 	KT_CASE(taskset_inactive_mask_fails),
+	KT_CASE(migrating_task_holds_off_task_rq_lock),
 	KT_CASE(per_cpu_threads_refuse_taskset),
 	KT_CASE(fallback_widens_mask),
 	KT_CASE(cleanup));

@@ -1,7 +1,9 @@
 /*
  * Stress across CPUs: producer/consumer pairs that lose no message and no
  * wake-up, tasks bounced between CPUs by concurrent tasksets while they
- * run, and simultaneous first wake-ups of one new task.
+ * run (never once switched in outside their mask), tasks moved while they
+ * sit in preempt-disabled windows (the count they see is their own), and
+ * simultaneous first wake-ups of one new task.
  */
 #include "sched_util.h"
 
@@ -121,9 +123,12 @@ static void producer_consumer_pairs(struct ktest *t)
 #define MAX_SETTERS 4
 
 struct worker {
-	int kind;			/* 0 spin, 1 yield now and then, 2 sleep now and then */
+	int kind;			/* 0 spin, 1 yield now and then, 2 sleep now and then,
+					 * 3 preempt-disabled windows */
 	cpumask_t universe;		/* every mask it is ever given is inside this */
 	struct kt_spinner s;		/* loops and loops_on[] */
+	u64 bad_count;			/* kind 3: a count that was not its own */
+	u64 moved_inside;		/* kind 3: changed CPU inside a window */
 };
 
 static struct worker workers[MAX_WORKERS];
@@ -137,12 +142,47 @@ static struct {
 	atomic_t stranded;		/* returned 0, but the task is not on an allowed CPU */
 } mig;
 
+/*
+ * Kind 3.  Inside preempt_disable() .. preempt_enable() the task must see
+ * a count of exactly 1 (its own, holding nothing else) and stay on one
+ * CPU, while tasksets push it around: the stopper's IPI preempts it
+ * whenever its count is 0, including in the middle of the increment.  With
+ * a per-CPU count, a task preempted between loading and storing it wrote
+ * the old CPU's count from its new CPU: that CPU was left counting one
+ * more (it panics "scheduling while atomic" or never preempts again), and
+ * the task itself then ran a window that could be preempted and moved.
+ */
+static void preempt_window(struct worker *w)
+{
+	unsigned int cpu;
+
+	preempt_disable();
+	cpu = smp_processor_id();
+	if (preempt_count() != 1)
+		WRITE_ONCE(w->bad_count, w->bad_count + 1);
+	for (int i = 0; i < 100; i++)
+		__asm__ volatile("" ::: "memory");
+	if (smp_processor_id() != cpu)
+		WRITE_ONCE(w->moved_inside, w->moved_inside + 1);
+	if (preempt_count() != 1)
+		WRITE_ONCE(w->bad_count, w->bad_count + 1);
+	WRITE_ONCE(w->s.loops_on[cpu], w->s.loops_on[cpu] + 1);
+	preempt_enable();
+	if (preempt_count() != 0)
+		WRITE_ONCE(w->bad_count, w->bad_count + 1);
+	WRITE_ONCE(w->s.loops, w->s.loops + 1);
+}
+
 static int worker_fn(void *arg)
 {
 	struct worker *w = arg;
 	u64 n = 0;
 
 	while (!kthread_should_stop()) {
+		if (w->kind == 3) {
+			preempt_window(w);
+			continue;
+		}
 		unsigned int cpu = smp_processor_id();
 
 		for (int i = 0; i < 100; i++)
@@ -208,8 +248,6 @@ static int setter_fn(void *arg)
 	return 0;
 }
 
-/* After a storm: every worker still counts, sits on an allowed CPU, and in
- * a quiet stretch is never switched in anywhere else. */
 static bool all_progressed(const u64 *loops)
 {
 	for (unsigned int i = 0; i < nr_workers; i++)
@@ -218,16 +256,26 @@ static bool all_progressed(const u64 *loops)
 	return true;
 }
 
-/* After a storm: every worker still counts, sits on an allowed CPU, and in
- * a quiet stretch is never switched in anywhere else. */
+/* Switch-ins outside a mask or on an inactive CPU, on any CPU since boot:
+ * invariants, so 0. */
+static u64 cpu_violations(void)
+{
+	unsigned int cpu;
+	u64 n = 0;
+
+	for_each_possible_cpu(cpu)
+		n += sched_affinity_violations(cpu) + sched_inactive_violations(cpu);
+	return n;
+}
+
+/* After a storm: every worker still counts, sits on an allowed CPU, and
+ * was never switched in anywhere else. */
 static void check_settled(struct ktest *t, const char *phase)
 {
-	u64 loops[MAX_WORKERS], viol[MAX_WORKERS];
+	u64 loops[MAX_WORKERS];
 
-	for (unsigned int i = 0; i < nr_workers; i++) {
+	for (unsigned int i = 0; i < nr_workers; i++)
 		loops[i] = READ_ONCE(workers[i].s.loops);
-		viol[i] = READ_ONCE(worker_tasks[i]->affinity_violations);
-	}
 	msleep(100);
 	/* Generous: a sleeping worker needs its timer's CPU and then its own
 	 * to get host time, and on an overloaded host that can take long. */
@@ -243,11 +291,12 @@ static void check_settled(struct ktest *t, const char *phase)
 				   c, nr_running_on(c));
 			kt_dump_cpus();
 		}
-		if (READ_ONCE(p->affinity_violations) != viol[i] ||
+		if (READ_ONCE(p->affinity_violations) ||
 		    !cpumask_test_cpu(task_cpu(p), &p->cpus_allowed))
-			ktest_fail(t, __FILE__, __LINE__, "%s: worker %u on cpu%u outside its mask, %lu new violations",
-				   phase, i, task_cpu(p), p->affinity_violations - viol[i]);
+			ktest_fail(t, __FILE__, __LINE__, "%s: worker %u on cpu%u, %lu switch-ins outside its mask",
+				   phase, i, task_cpu(p), p->affinity_violations);
 	}
+	KT_EXPECT_EQ(t, cpu_violations(), 0);
 }
 
 static bool storm(struct ktest *t, bool owned, u64 ms)
@@ -279,14 +328,14 @@ static bool storm(struct ktest *t, bool owned, u64 ms)
  * Workers (spinning, yielding, sleeping) bounced between CPUs by several
  * concurrent tasksets.  Phase 1: each worker has one setter, which checks
  * after every call that the worker is on a CPU of the new mask.  Phase 2:
- * every setter hits every worker.  While a running task's move is under
- * way it may still be switched in on its old CPU (as on Linux, until the
- * stopper gets there), so violations are judged after each storm.
+ * every setter hits every worker.  A new mask becomes visible only where
+ * it holds (migrate.c), so no worker is ever switched in outside the mask
+ * it has at that moment: the switch path's counts must stay 0 throughout.
  */
 static void migration_stress(struct ktest *t)
 {
 	unsigned int ncpu = kt_ncpus();
-	u64 migrations = 0, transient = 0;
+	u64 migrations = 0, outside = 0;
 
 	if (ncpu < 2)
 		KT_SKIP(t, "one CPU: nowhere to migrate to");
@@ -324,7 +373,7 @@ static void migration_stress(struct ktest *t)
 	check_settled(t, "shared");
 	for (unsigned int i = 0; i < nr_workers; i++) {
 		migrations += worker_tasks[i]->nr_migrations;
-		transient += worker_tasks[i]->affinity_violations;
+		outside += worker_tasks[i]->affinity_violations;
 	}
 	for (unsigned int i = 0; i < nr_workers; i++) {
 		struct worker *w = &workers[i];
@@ -338,12 +387,70 @@ static void migration_stress(struct ktest *t)
 		}
 		KT_EXPECT_EQ(t, sum, w->s.loops);
 	}
-	KT_NOTE("%d tasksets on %u tasks, %lu migrations, %lu switch-ins during moves",
-		atomic_read(&mig.calls), nr_workers, migrations, transient);
+	KT_NOTE("%d tasksets on %u tasks, %lu migrations, %lu switch-ins outside the mask",
+		atomic_read(&mig.calls), nr_workers, migrations, outside);
+	KT_EXPECT_EQ(t, outside, 0);
 	KT_EXPECT_EQ(t, atomic_read(&mig.errors), 0);
 	KT_EXPECT_EQ(t, atomic_read(&mig.stranded), 0);
 	KT_EXPECT(t, atomic_read(&mig.calls) >= 50);
 	KT_EXPECT(t, migrations > 0);
+}
+
+/*
+ * Tasks that spend their time in preempt-disabled windows, moved around
+ * by concurrent tasksets (each move preempts them through the stopper's
+ * IPI).  Every window sees the task's own count and one CPU; no CPU is
+ * left with a count that is not its task's (it would panic or stop
+ * preempting: the cleanup case checks every CPU still answers).
+ */
+static void preempt_windows_under_tasksets(struct ktest *t)
+{
+	unsigned int ncpu = kt_ncpus(), cpu;
+	u64 windows = 0, migrations = 0;
+
+	if (ncpu < 2)
+		KT_SKIP(t, "one CPU: nowhere to move to");
+	nr_workers = MIN(2 * ncpu, 8U);
+	nr_setters = MIN(ncpu, 2U);
+	atomic_set(&mig.calls, 0);
+	atomic_set(&mig.errors, 0);
+	atomic_set(&mig.stranded, 0);
+	for (unsigned int i = 0; i < nr_workers; i++) {
+		struct worker *w = &workers[i];
+		unsigned int k = 0;
+
+		memset(w, 0, sizeof(*w));
+		w->kind = 3;
+		for_each_online_cpu(cpu)
+			if ((k++ + i) % 2 == 0 && cpumask_weight(&w->universe) < 8)
+				cpumask_set_cpu(cpu, &w->universe);
+		if (cpumask_weight(&w->universe) < 2)
+			cpumask_copy(&w->universe, cpu_online_mask);
+		/* Nice 10: the tasksets, not the busy windows, get the CPU
+		 * time when they want it, so moves come thick and fast. */
+		worker_tasks[i] = kt_start_mask(worker_fn, w, "kt-preempt", &w->universe, 10);
+		KT_ASSERT(t, worker_tasks[i]);
+	}
+	if (!storm(t, true, ncpu > 8 ? 600 : 800))
+		return;
+	check_settled(t, "preempt");
+	for (unsigned int i = 0; i < nr_workers; i++) {
+		struct worker *w = &workers[i];
+
+		migrations += worker_tasks[i]->nr_migrations;
+		kt_stop(worker_tasks[i]);
+		windows += w->s.loops;
+		KT_EXPECT(t, w->s.loops > 0);
+		KT_EXPECT_EQ(t, w->bad_count, 0);
+		KT_EXPECT_EQ(t, w->moved_inside, 0);
+	}
+	KT_NOTE("%lu preempt-disabled windows, %d tasksets, %lu migrations", windows,
+		atomic_read(&mig.calls), migrations);
+	KT_EXPECT_EQ(t, atomic_read(&mig.errors), 0);
+	KT_EXPECT_EQ(t, atomic_read(&mig.stranded), 0);
+	KT_EXPECT(t, migrations > 0);
+	/* The runner's own count is intact too. */
+	KT_EXPECT_EQ(t, preempt_count(), 0);
 }
 
 /* ---- simultaneous first wake-ups ---- */
@@ -447,10 +554,12 @@ static void cleanup(struct ktest *t)
 {
 	KT_EXPECT_EQ(t, kt_stop_all(), 0);
 	KT_EXPECT_EQ(t, kt_unresponsive_cpus(), 0);
+	KT_EXPECT_EQ(t, cpu_violations(), 0);
 }
 
 KTEST_SUITE(sched_stress,
 	KT_CASE(producer_consumer_pairs),
 	KT_CASE(migration_stress),
+	KT_CASE(preempt_windows_under_tasksets),
 	KT_CASE(simultaneous_new_task_wakeups),
 	KT_CASE(cleanup));
