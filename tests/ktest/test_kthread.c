@@ -276,7 +276,7 @@ static struct {
 	int ret;
 	int on_cpu, on_rq;
 	long state;
-	volatile int ready, go, held, done;
+	volatile int arm, ready, held, done;
 	u64 released_at, returned_at;
 } pk_off;
 
@@ -284,41 +284,40 @@ static int busy_until_parked(void *arg)
 {
 	bool irqs_off = arg != NULL;
 
-	while (!kthread_should_stop()) {
-		/* With IRQs masked from the park request to schedule(), the
-		 * tick cannot get in between (it would wait for the held
-		 * runqueue lock before we even saw the request). */
-		if (irqs_off)
-			local_irq_disable();
-		WRITE_ONCE(pk_off.ready, 1);
-		while (!kthread_should_park() && !kthread_should_stop())
-			cpu_relax();
-		if (kthread_should_park())
-			kthread_parkme();
-		if (irqs_off)
-			local_irq_enable();
-		kt_idle_until_stopped();
-	}
+	while (!READ_ONCE(pk_off.arm) && !kthread_should_stop())
+		cpu_relax();
+	/* With IRQs masked from the park request to schedule(), the tick
+	 * cannot get in between (it would wait for the held runqueue lock
+	 * before we even saw the request). */
+	if (irqs_off)
+		local_irq_disable();
+	WRITE_ONCE(pk_off.ready, 1);
+	while (!kthread_should_park() && !kthread_should_stop())
+		cpu_relax();
+	if (kthread_should_park())
+		kthread_parkme();
+	if (irqs_off)
+		local_irq_enable();
+	kt_idle_until_stopped();
 	return 0;
-}
-
-static void park_and_look(void)
-{
-	struct task_struct *p = pk_off.target;
-
-	pk_off.ret = kthread_park(p);
-	/* Right after: nothing may have changed since it returned. */
-	pk_off.on_cpu = READ_ONCE(p->on_cpu);
-	pk_off.on_rq = READ_ONCE(p->on_rq);
-	pk_off.state = READ_ONCE(p->state);
-	pk_off.returned_at = read_cntvct();
-	WRITE_ONCE(pk_off.done, 1);
 }
 
 static int parker(void *arg)
 {
-	(void)arg;
-	park_and_look();
+	struct task_struct *p = pk_off.target;
+	bool wait_for_holder = arg != NULL;
+
+	while (wait_for_holder && !READ_ONCE(pk_off.held) && !kthread_should_stop())
+		msleep(1);
+	if (!kthread_should_stop()) {
+		pk_off.ret = kthread_park(p);
+		/* Right after: nothing may have changed since it returned. */
+		pk_off.on_cpu = READ_ONCE(p->on_cpu);
+		pk_off.on_rq = READ_ONCE(p->on_rq);
+		pk_off.state = READ_ONCE(p->state);
+		pk_off.returned_at = read_cntvct();
+		WRITE_ONCE(pk_off.done, 1);
+	}
 	kt_idle_until_stopped();
 	return 0;
 }
@@ -337,6 +336,7 @@ static void park_returns_off_cpu_same_cpu(struct ktest *t)
 	struct task_struct *p, *pp;
 
 	memset((void *)&pk_off, 0, sizeof(pk_off));
+	pk_off.arm = 1;
 	p = kt_start(busy_until_parked, NULL, "kt-busypark", (int)cpu, 19);
 	KT_ASSERT(t, p);
 	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(pk_off.ready), KT_LIVENESS_MS));
@@ -356,46 +356,54 @@ static int hold_rq_lock(void *arg)
 	unsigned long flags;
 	u64 end;
 
-	while (!READ_ONCE(pk_off.go) && !kthread_should_stop())
+	while (!READ_ONCE(pk_off.ready) && !kthread_should_stop())
 		cpu_relax();
-	flags = local_irq_save();
-	arch_spin_lock(lock);
-	WRITE_ONCE(pk_off.held, 1);
-	/* 20 ms of counter time: the thread gets the request, announces
-	 * "parked" and reaches schedule() long before this ends. */
-	end = read_cntvct() + timer_freq / 50;
-	while (read_cntvct() < end)
-		cpu_relax();
-	pk_off.released_at = read_cntvct();
-	arch_spin_unlock(lock);
-	local_irq_restore(flags);
+	if (!kthread_should_stop()) {
+		flags = local_irq_save();
+		arch_spin_lock(lock);
+		WRITE_ONCE(pk_off.held, 1);
+		/* 20 ms of counter time: the thread gets the request,
+		 * announces "parked" and reaches schedule() well before. */
+		end = read_cntvct() + timer_freq / 50;
+		while (read_cntvct() < end)
+			cpu_relax();
+		pk_off.released_at = read_cntvct();
+		arch_spin_unlock(lock);
+		local_irq_restore(flags);
+	}
 	kt_idle_until_stopped();
 	return 0;
 }
 
+/* Three threads on three CPUs, which hand over to each other without us
+ * (we may be stuck behind one of them): the thread waits with IRQs
+ * masked, the holder takes the thread's runqueue lock, the parker parks. */
 static void park_returns_off_cpu_other_cpu(struct ktest *t)
 {
-	unsigned int cpu = kt_cpu(0), holder_cpu = kt_cpu(1);
-	struct task_struct *p, *h;
+	unsigned int cpu = kt_cpu(0), holder_cpu = kt_cpu(1), parker_cpu = kt_cpu(2);
+	struct task_struct *p, *h = NULL, *pp = NULL;
 
 	if (kt_ncpus() < 3)
 		KT_SKIP(t, "needs the thread, the lock holder and the parker on three CPUs");
 	memset((void *)&pk_off, 0, sizeof(pk_off));
 	p = kt_start(busy_until_parked, (void *)1L, "kt-busypark", (int)cpu, 0);
 	KT_ASSERT(t, p);
-	h = kt_start(hold_rq_lock, (void *)(long)cpu, "kt-rqhold", (int)holder_cpu, 0);
-	KT_ASSERT(t, h);
-	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(pk_off.ready), KT_LIVENESS_MS));
 	pk_off.target = p;
-	WRITE_ONCE(pk_off.go, 1);
-	KT_ASSERT(t, KT_SPIN_UNTIL(READ_ONCE(pk_off.held), KT_LIVENESS_MS));
-	/* We are the parker, on neither of those two CPUs (both are busy
-	 * with IRQs masked: no wake-up placed us there). */
-	KT_EXPECT(t, smp_processor_id() != cpu && smp_processor_id() != holder_cpu);
-	park_and_look();
-	expect_parked_when_returned(t);
-	KT_EXPECT(t, pk_off.returned_at > pk_off.released_at);
-	kt_stop(h);
+	h = kt_start(hold_rq_lock, (void *)(long)cpu, "kt-rqhold", (int)holder_cpu, 0);
+	if (h)
+		pp = kt_start(parker, (void *)1L, "kt-parker", (int)parker_cpu, 0);
+	KT_EXPECT(t, h && pp);
+	WRITE_ONCE(pk_off.arm, 1);
+	if (pp) {
+		KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(pk_off.done), KT_LIVENESS_MS));
+		KT_EXPECT(t, pk_off.held);
+		expect_parked_when_returned(t);
+		KT_EXPECT(t, pk_off.returned_at > pk_off.released_at);
+	}
+	if (pp)
+		kt_stop(pp);
+	if (h)
+		kt_stop(h);
 	kt_stop(p);
 }
 
