@@ -40,6 +40,7 @@ void run_balance_hook(struct rq *rq, enum cpu_idle_type idle);
 /* Tests: skip the balancer (the trigger still runs and counts), and watch
  * each pass (called before the balancer, same context). */
 void sched_balance_set_disabled(bool off);
+bool sched_balance_is_disabled(void);	/* the balancer's other paths (newidle) honour it too */
 void sched_balance_set_observer(void (*fn)(struct rq *rq, enum cpu_idle_type idle));
 /* Every task move by a balancer calls this, before the move: counts the
  * moves, and the useless ones (source not busier than destination). */

@@ -34,6 +34,11 @@ void sched_balance_set_disabled(bool off)
 	WRITE_ONCE(balance_disabled, off);
 }
 
+bool sched_balance_is_disabled(void)
+{
+	return READ_ONCE(balance_disabled);
+}
+
 void sched_balance_set_observer(void (*fn)(struct rq *rq, enum cpu_idle_type idle))
 {
 	WRITE_ONCE(balance_observer, fn);

@@ -8,7 +8,8 @@
  * lets a tickless idle CPU program its timer once and sleep: nobody else
  * can put an earlier expiry on its list behind its back.  A remote add
  * would have to wake the target so that it reprograms (Linux's
- * wake_up_nohz_cpu); kernel/sched/nohz.c has it as nohz_wake_cpu().
+ * wake_up_nohz_cpu: an IPI_RESCHEDULE is enough, its idle loop then
+ * programs the new first expiry).
  */
 #include "wait.h"
 #include "kernel.h"
@@ -90,6 +91,22 @@ u64 timer_next_expiry(void)
 		next = list_first_entry(&b->pending, struct timer_list, entry)->expires;
 	arch_spin_unlock(&b->lock);
 	return next;
+}
+
+/* Timers pending on cpu (tests and diagnostics), any context. */
+unsigned int timers_pending_on(unsigned int cpu)
+{
+	struct timer_base *b = &timer_bases[cpu];
+	unsigned long flags = local_irq_save();
+	struct timer_list *t;
+	unsigned int n = 0;
+
+	arch_spin_lock(&b->lock);
+	list_for_each_entry(t, &b->pending, entry)
+		n++;
+	arch_spin_unlock(&b->lock);
+	local_irq_restore(flags);
+	return n;
 }
 
 void run_local_timers(void)
