@@ -18,6 +18,7 @@ enum ipi_type {
 	IPI_CALL_FUNC,
 	IPI_STOP,
 	IPI_PING,		/* does nothing but count: for tests and benchmarks */
+	IPI_NOHZ_KICK,		/* balance for the tickless idle CPUs (sched/nohz.c) */
 	NR_IPIS,
 };
 

@@ -9,6 +9,7 @@ struct boot_params {
 	unsigned int hz;		/* timer tick rate */
 	const char *ktest;		/* suites to run at boot, NULL = none */
 	const char *run;		/* rondo.run: shell commands at boot, NULL = none */
+	bool nohz;			/* idle CPUs stop their tick (nohz=off: they don't) */
 	char cmdline[512];
 };
 

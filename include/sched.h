@@ -143,6 +143,7 @@ void schedule(void);
 void __noreturn do_task_dead(void);	/* exiting task: switch away for good */
 void scheduler_tick(void);
 void preempt_schedule_irq(void);	/* from IRQ exit */
+void nohz_kick_ipi(void);		/* IPI_NOHZ_KICK received (IRQ context) */
 void yield(void);
 int wake_up_process(struct task_struct *p);
 int wake_up_state(struct task_struct *p, unsigned int state);

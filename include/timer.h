@@ -10,6 +10,10 @@ extern u32 tick_hz;
 
 int timer_dt_init(const struct fdt *f);
 void timer_cpu_init(void);	/* start this CPU's tick */
+/* Tickless idle (kernel/sched/nohz.c), this CPU, IRQs masked: one event
+ * at counter value cval (UINT64_MAX: none), or the periodic tick again. */
+void timer_program_oneshot(u64 cval);
+void timer_restart_tick(void);
 
 static inline u64 ns_to_cycles(u64 ns) { return ns * timer_freq / 1000000000ULL; }
 /* Split so that neither the MHz rounding (62.5 MHz is not whole) nor the

@@ -30,6 +30,7 @@ typedef uint64_t phys_addr_t;
 #define __aligned(n) __attribute__((aligned(n)))
 #define __section(s) __attribute__((section(s)))
 #define __used __attribute__((used))
+#define __weak __attribute__((weak))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -91,6 +91,8 @@ void add_timer_ns(struct timer_list *t, u64 ns_from_now);
 /* Remove, and wait until a handler running on another CPU finished. */
 void del_timer_sync(struct timer_list *t);
 void run_local_timers(void);		/* from the tick */
+u64 timer_next_expiry(void);		/* this CPU's first expiry, UINT64_MAX: none */
+unsigned int timers_pending_on(unsigned int cpu);
 /* Sleep (state already set by the caller) for up to ns; returns ns left. */
 u64 schedule_timeout(u64 ns);
 void msleep(unsigned int ms);

@@ -1,8 +1,8 @@
 /*
  * Boot arguments, from /chosen/bootargs (QEMU -append, U-Boot bootargs,
  * the Pi's cmdline.txt).  Understood: maxcpus=N, nosmp, hz=N, ktest=LIST,
- * rondo.run="CMD; CMD".  As on Linux, a value may be double-quoted to
- * hold spaces: key="a b" (the quotes are removed).
+ * rondo.run="CMD; CMD", nohz=on|off.  As on Linux, a value may be
+ * double-quoted to hold spaces: key="a b" (the quotes are removed).
  */
 #include "params.h"
 #include "kernel.h"
@@ -13,6 +13,7 @@ struct boot_params boot_params = {
 	.hz = 100,
 	.ktest = NULL,
 	.run = NULL,
+	.nohz = true,
 };
 
 static int parse_uint(const char *key, const char *val, unsigned long lo, unsigned long hi,
@@ -43,6 +44,14 @@ static void parse_one(char *word)
 		boot_params.maxcpus = 1;
 	} else if (!strcmp(word, "hz")) {
 		parse_uint(word, val, 10, 1000, &boot_params.hz);
+	} else if (!strcmp(word, "nohz")) {
+		if (val && !strcmp(val, "on"))
+			boot_params.nohz = true;
+		else if (val && !strcmp(val, "off"))
+			boot_params.nohz = false;
+		else
+			printk("bootargs: nohz=%s is not on or off; keeping %s\n", val ? val : "",
+			       boot_params.nohz ? "on" : "off");
 	} else if (!strcmp(word, "ktest")) {
 		boot_params.ktest = val && *val ? val : "all";
 	} else if (!strcmp(word, "rondo.run")) {

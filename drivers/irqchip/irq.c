@@ -8,6 +8,7 @@
 #include "sched.h"
 #include "smp.h"
 #include "trace.h"
+#include "softirq.h"
 #include "asm/percpu.h"
 #include "asm/ptregs.h"
 
@@ -131,6 +132,9 @@ static void handle_ipi(unsigned int ipi)
 			hook();
 		break;
 	}
+	case IPI_NOHZ_KICK:
+		nohz_kick_ipi();
+		break;
 	case IPI_RESCHEDULE:
 	default:
 		break;
@@ -154,6 +158,9 @@ void irq_handle(struct pt_regs *regs)
 		if (intid < 16) {
 			/* EOI first: an IPI_STOP handler does not come back. */
 			irqchip->eoi(raw);
+			/* What the sender stored before its IPI is read after
+			 * the acknowledge: pairs with the DSB in send_sgi. */
+			smp_rmb();
 			handle_ipi(intid);
 			continue;
 		}
@@ -163,6 +170,10 @@ void irq_handle(struct pt_regs *regs)
 			printk("irq: unexpected INTID %u\n", intid);
 		irqchip->eoi(raw);
 	}
+	/* Deferred actions raised by the handlers run now, with IRQs on,
+	 * still counted as interrupt context (kernel/softirq.c). */
+	if (cd->irq_nesting == 1)
+		do_softirq();
 	cd->irq_nesting--;
 	/* Back to task context: a reschedule asked for by the tick or an
 	 * IPI happens now (preemption), on the interrupted task's stack. */

@@ -56,6 +56,13 @@ static void print_ns(const char *name, u64 ns, const char *unit)
 			ns / 1000, ns % 1000);
 }
 
+/* Per second per CPU, from tenths: "hz" keeps the one-word unit. */
+static void print_rate(const char *name, u64 x10)
+{
+	kprintf("%s_smp%u %lu.%lu hz\n", name, cpumask_weight(cpu_possible_mask), x10 / 10,
+		x10 % 10);
+}
+
 static u64 ipi_roundtrip_ns(unsigned int target)
 {
 	static u64 samples[PINGS];
@@ -111,6 +118,10 @@ static int cmd_bench(int argc, char **argv)
 	if (n)
 		print_ns("wakeup_xcpu", bench_pingpong_ns(0, cpumask_next(0, cpu_online_mask)), "us");
 	print_ns("stop_machine_roundtrip", bench_stop_machine_ns(), "us");
+	if (n) {
+		print_rate("idle_ticks_nohz_on", bench_idle_ticks_per_s_x10(true));
+		print_rate("idle_ticks_nohz_off", bench_idle_ticks_per_s_x10(false));
+	}
 	return 0;
 }
 SHELL_CMD(bench, cmd_bench, "", "print the benchmark figures (run under --icount)");

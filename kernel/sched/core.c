@@ -41,6 +41,7 @@
 #include "irq.h"
 #include "kernel.h"
 #include "trace.h"
+#include "softirq.h"
 #include "wait.h"
 #include "asm/irqflags.h"
 
@@ -303,6 +304,8 @@ static void __schedule(bool preempt)
 		ti->preempt_count = 0;
 		return;
 	}
+	if (prev == rq->idle)
+		tick_nohz_idle_exit(rq);	/* the tick back on (nohz.c) */
 	rq->curr = next;
 	WRITE_ONCE(next->on_cpu, 1);
 	next->exec_start = rq->clock;
@@ -391,6 +394,7 @@ void scheduler_tick(void)
 	update_curr(rq);
 	check_preempt_tick(rq);
 	arch_spin_unlock(&rq->lock);
+	sched_balance_trigger(rq);
 }
 
 /* Spin until p is off every CPU; acquire, so that we see all its old
@@ -536,10 +540,16 @@ void __noreturn cpu_idle(void)
 {
 	for (;;) {
 		local_irq_disable();
+		/* Deferred actions an interrupt left over (kernel/softirq.c). */
+		if (local_softirq_pending())
+			do_softirq();
 		/* WFI with IRQs masked still wakes on an interrupt; it is taken
-		 * once they are unmasked, so no wake-up slips past. */
-		if (!READ_ONCE(this_cpu()->need_resched))
+		 * once they are unmasked, so no wake-up slips past.  The tick
+		 * stops first (nohz.c); __schedule restarts it. */
+		if (!READ_ONCE(this_cpu()->need_resched) && !local_softirq_pending()) {
+			tick_nohz_idle_stop_tick();
 			wfi();
+		}
 		local_irq_enable();
 		if (READ_ONCE(this_cpu()->need_resched))
 			schedule();
@@ -591,6 +601,7 @@ void sched_init(void)
 {
 	timers_init();
 	pelt_init();
+	sched_balance_init();
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct rq *rq = cpu_rq(cpu);
 

@@ -5,6 +5,8 @@
 #include "sched.h"
 #include "smp.h"
 #include "timer.h"
+#include "balance.h"
+#include "asm/atomic.h"
 
 /* One per CPU.  The lock is taken with IRQs masked (the tick takes it)
  * and never together with another runqueue's lock except through
@@ -26,6 +28,30 @@ struct rq {
 		unsigned long load_avg, runnable_avg, util_avg;
 	} removed;
 	struct sched_domain *sd;	/* lowest domain; see include/topology.h */
+
+	/* Balance trigger, tickless idle, work conservation (balance.h).
+	 * Written by this CPU unless said otherwise; others read them. */
+	u64 next_balance;		/* ns: the tick raises SCHED_SOFTIRQ from then on;
+					 * written by whoever balances for this rq */
+	atomic_t nohz_flags;		/* NOHZ_*_KICK: set by the kicker, cleared by us */
+	unsigned int nohz_idle_balance;	/* the kick being served (IPI -> softirq) */
+	bool nohz_tick_stopped;		/* tickless idle */
+	bool nohz_listed;		/* in nohz.idle_cpus_mask */
+	bool has_blocked_load;		/* idle with load left to decay (PELT) */
+	u64 idle_since;			/* ns, when the idle loop began; 0: not idle */
+	u64 wc_flagged;			/* idle_since of the period already counted */
+	/* Counters (schedstat, irqs) */
+	u64 balance_runs[CPU_MAX_IDLE_TYPES];	/* balance passes with this rq as dst */
+	u64 balance_irqs_off;		/* passes entered with IRQs masked: must stay 0 */
+	u64 idle_ticks;			/* ticks taken while the idle task ran */
+	u64 ilb_kicks_sent;
+	u64 ilb_kicks_received;
+	u64 nohz_balance_runs;		/* ILB passes this CPU ran for the idle CPUs */
+	u64 wc_violations;		/* idle here past the bound while work waited elsewhere */
+	u64 wc_checks;			/* checks this CPU's tick ran */
+	u64 wc_check_ns_max;		/* the most one took */
+	u64 balance_migrations;		/* moves with this rq as destination */
+	u64 useless_migrations;		/* ... of which from a CPU no busier than us */
 
 	/* Invariants, counted at switch-in (__schedule); both must stay 0. */
 	u64 affinity_violations;	/* a task outside its cpus_allowed */

@@ -1,7 +1,15 @@
 /*
  * Timers: callbacks run from the tick of the CPU they were added on, once
- * the counter passes their expiry.  Resolution is one tick.  Used for
- * schedule_timeout() and msleep().
+ * the counter passes their expiry.  Resolution is one tick (exact on a
+ * tickless idle CPU, whose timer is programmed for the first expiry).
+ * Used for schedule_timeout() and msleep().
+ *
+ * Timers are only ever added to the calling CPU's own list.  That is what
+ * lets a tickless idle CPU program its timer once and sleep: nobody else
+ * can put an earlier expiry on its list behind its back.  A remote add
+ * would have to wake the target so that it reprograms (Linux's
+ * wake_up_nohz_cpu: an IPI_RESCHEDULE is enough, its idle loop then
+ * programs the new first expiry).
  */
 #include "wait.h"
 #include "kernel.h"
@@ -64,6 +72,41 @@ void del_timer_sync(struct timer_list *t)
 	/* Its callback may be running on its CPU right now. */
 	while (READ_ONCE(b->running) == t)
 		cpu_relax();
+}
+
+/*
+ * The counter value at which this CPU's first timer expires, UINT64_MAX
+ * if it has none.  This CPU, IRQs masked (tickless idle entry).
+ */
+u64 timer_next_expiry(void)
+{
+	struct timer_base *b;
+	u64 next = UINT64_MAX;
+
+	if (!bases_ready)
+		return next;
+	b = &timer_bases[smp_processor_id()];
+	arch_spin_lock(&b->lock);
+	if (!list_empty(&b->pending))
+		next = list_first_entry(&b->pending, struct timer_list, entry)->expires;
+	arch_spin_unlock(&b->lock);
+	return next;
+}
+
+/* Timers pending on cpu (tests and diagnostics), any context. */
+unsigned int timers_pending_on(unsigned int cpu)
+{
+	struct timer_base *b = &timer_bases[cpu];
+	unsigned long flags = local_irq_save();
+	struct timer_list *t;
+	unsigned int n = 0;
+
+	arch_spin_lock(&b->lock);
+	list_for_each_entry(t, &b->pending, entry)
+		n++;
+	arch_spin_unlock(&b->lock);
+	local_irq_restore(flags);
+	return n;
 }
 
 void run_local_timers(void)

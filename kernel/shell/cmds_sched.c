@@ -199,7 +199,7 @@ static void top_once(unsigned int window_ms, bool redraw)
 	u64 t0, span;
 
 	for_each_possible_cpu(cpu)
-		idle0[cpu] = READ_ONCE(cpu_rq(cpu)->idle->sum_exec_runtime);
+		idle0[cpu] = sched_idle_time_ns(cpu);
 	t0 = sched_clock();
 	msleep(window_ms);
 	span = sched_clock() - t0;
@@ -208,7 +208,7 @@ static void top_once(unsigned int window_ms, bool redraw)
 	kprintf("%-4s %-8s %10s %6s %s\n", "CPU", "STATE", "NR_RUNNING", "BUSY%", "CURRENT");
 	for_each_possible_cpu(cpu) {
 		struct rq *rq = cpu_rq(cpu);
-		u64 idle = READ_ONCE(rq->idle->sum_exec_runtime) - idle0[cpu];
+		u64 idle = sched_idle_time_ns(cpu) - idle0[cpu];
 		u64 busy = cpu_online(cpu) && idle < span ? (span - idle) * 100 / span : 0;
 		char comm[TASK_COMM_LEN];
 		unsigned long flags;

@@ -1,10 +1,12 @@
 /* Shell commands that show and steer the machine: cpus, irqs, poweroff... */
 #include "shell.h"
 #include "cpu_ops.h"
+#include "irq.h"
 #include "kernel.h"
 #include "params.h"
 #include "smp.h"
 #include "timer.h"
+#include "../sched/rq.h"
 
 extern u64 cpu_bringup_cycles[NR_CPUS];
 
@@ -64,13 +66,16 @@ static int cmd_irqs(int argc, char **argv)
 		kprintf("usage: irqs\n");
 		return -EINVAL;
 	}
-	kprintf("%-4s %10s %10s %10s %10s %10s %10s\n", "cpu", "irqs", "ticks", "ipi_resched",
-		"ipi_call", "ipi_stop", "ipi_ping");
+	/* idle_ticks: the ticks counted in 'ticks' that found the CPU idle
+	 * (few with tickless idle, tick_hz a second each with nohz=off). */
+	kprintf("%-4s %10s %10s %10s %10s %10s %10s %10s %10s\n", "cpu", "irqs", "ticks",
+		"ipi_resched", "ipi_call", "ipi_stop", "ipi_ping", "ipi_nohz", "idle_ticks");
 	for_each_online_cpu(cpu) {
 		struct cpu_data *cd = &cpu_data[cpu];
 
-		kprintf("%-4u %10lu %10lu %10lu %10lu %10lu %10lu\n", cpu, cd->irqs, cd->ticks,
-			cd->ipis[0], cd->ipis[1], cd->ipis[2], cd->ipis[3]);
+		kprintf("%-4u %10lu %10lu %10lu %10lu %10lu %10lu %10lu %10lu\n", cpu, cd->irqs,
+			cd->ticks, cd->ipis[IPI_RESCHEDULE], cd->ipis[IPI_CALL_FUNC], cd->ipis[IPI_STOP],
+			cd->ipis[IPI_PING], cd->ipis[IPI_NOHZ_KICK], READ_ONCE(cpu_rq(cpu)->idle_ticks));
 	}
 	return 0;
 }
@@ -81,8 +86,8 @@ static int cmd_bootargs(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	kprintf("%s\n", boot_params.cmdline);
-	kprintf("maxcpus=%u hz=%u ktest=%s\n", boot_params.maxcpus, boot_params.hz,
-		boot_params.ktest ? boot_params.ktest : "(none)");
+	kprintf("maxcpus=%u hz=%u ktest=%s nohz=%s\n", boot_params.maxcpus, boot_params.hz,
+		boot_params.ktest ? boot_params.ktest : "(none)", boot_params.nohz ? "on" : "off");
 	return 0;
 }
 SHELL_CMD(bootargs, cmd_bootargs, "", "the kernel command line and what it set");

@@ -1,10 +1,13 @@
-/* The tick runs on every online CPU at the configured rate; IPIs arrive. */
+/* The tick runs on every online CPU at the configured rate; IPIs arrive.
+ * (Idle CPUs stop their tick, kernel/sched/nohz.c: every_cpu_ticks turns
+ * that off while it counts; the nohz suite checks the tickless side.) */
 #include "ktest.h"
 #include "irq.h"
 #include "smp.h"
 #include "timer.h"
 #include "asm/atomic.h"
 #include "asm/sysreg.h"
+#include "../../kernel/sched/balance.h"
 
 static void wait_ms(u64 ms)
 {
@@ -19,8 +22,11 @@ static void every_cpu_ticks(struct ktest *t)
 	static u64 before[NR_CPUS];
 	unsigned int cpu;
 
+	bool nohz = tick_nohz_enabled();
 	u64 end;
 
+	/* Periodic ticks everywhere, idle CPUs included, while we count. */
+	tick_nohz_set_enabled(false);
 	for_each_online_cpu(cpu)
 		before[cpu] = READ_ONCE(cpu_data[cpu].ticks);
 	wait_ms(100);
@@ -32,6 +38,7 @@ static void every_cpu_ticks(struct ktest *t)
 			cpu_relax();
 		KT_EXPECT(t, READ_ONCE(cpu_data[cpu].ticks) > before[cpu]);
 	}
+	tick_nohz_set_enabled(nohz);
 }
 
 static void tick_rate_matches_hz(struct ktest *t)

@@ -56,8 +56,23 @@ static void quoted_values(struct ktest *t)
 	restore();
 }
 
+static void nohz_on_off(struct ktest *t)
+{
+	save();
+	parse_bootargs("nohz=off");
+	KT_EXPECT(t, !boot_params.nohz);
+	parse_bootargs("nohz=maybe");	/* reported, kept */
+	KT_EXPECT(t, !boot_params.nohz);
+	parse_bootargs("nohz=on");
+	KT_EXPECT(t, boot_params.nohz);
+	parse_bootargs("nohz");
+	KT_EXPECT(t, boot_params.nohz);
+	restore();
+}
+
 KTEST_SUITE(params,
 	KTEST_CASE(values_are_parsed),
 	KTEST_CASE(nosmp_and_maxcpus_zero),
 	KTEST_CASE(bad_values_keep_defaults),
-	KTEST_CASE(quoted_values));
+	KTEST_CASE(quoted_values),
+	KTEST_CASE(nohz_on_off));

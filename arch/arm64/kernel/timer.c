@@ -2,6 +2,11 @@
  * The tick: each CPU programs its own EL1 virtual timer (CNTV) to fire
  * tick_hz times a second.  The counter frequency comes from CNTFRQ_EL0
  * (62.5 MHz under QEMU, 54 MHz on a real Pi 4), never from a constant.
+ *
+ * An idle CPU may stop its tick (kernel/sched/nohz.c): the timer is then
+ * programmed once, for the next timer_list expiry (timer_program_oneshot),
+ * or switched off, and the periodic tick is restarted when the CPU gets
+ * work (timer_restart_tick).
  */
 #include "timer.h"
 #include "irq.h"
@@ -29,6 +34,8 @@ static void timer_irq(unsigned int intid, void *arg)
 	(void)intid;
 	(void)arg;
 	this_cpu()->ticks++;
+	/* A one-shot event of a tickless idle CPU lands here too: the CPU
+	 * ticks periodically until its idle loop stops the tick again. */
 	timer_reload();
 	scheduler_tick();
 	run_local_timers();
@@ -71,6 +78,31 @@ int timer_dt_init(const struct fdt *f)
 void timer_cpu_init(void)
 {
 	irq_enable_local(timer_intid);
+	timer_reload();
+}
+
+/*
+ * Tickless idle, this CPU, IRQs masked.  Fire once when the counter
+ * reaches 'cval' (an absolute CNTVCT value; one already past fires at
+ * once), or never if cval is UINT64_MAX.  CVAL rather than TVAL: TVAL is a
+ * signed 32-bit down-counter, about 34 s at 62.5 MHz, too short for a
+ * far-away timer.
+ */
+void timer_program_oneshot(u64 cval)
+{
+	if (cval == UINT64_MAX) {
+		write_sysreg(cntv_ctl_el0, 0);	/* disabled: no interrupt */
+	} else {
+		write_sysreg(cntv_cval_el0, cval);
+		write_sysreg(cntv_ctl_el0, 1);
+	}
+	isb();
+}
+
+/* Back to the periodic tick, this CPU, IRQs masked: the next tick is one
+ * period from now. */
+void timer_restart_tick(void)
+{
 	timer_reload();
 }
 

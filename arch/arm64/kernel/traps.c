@@ -149,8 +149,10 @@ void el1_sync_handler(struct pt_regs *regs)
 }
 
 /* The registers an interrupt handler interrupted (Linux: get_irq_regs),
- * for the test harness's watchdog.  Only meaningful inside a handler;
- * there is no nesting (handlers run with IRQs masked). */
+ * for the test harness's watchdog.  Only meaningful inside a handler.
+ * Handlers run with IRQs masked, but the deferred actions after them
+ * (kernel/softirq.c) do not: an interrupt taken there nests, and its
+ * regs are the action's, not the task's. */
 static struct pt_regs *irq_regs[NR_CPUS];
 
 struct pt_regs *get_irq_regs(void)
@@ -160,11 +162,14 @@ struct pt_regs *get_irq_regs(void)
 
 void el1_irq_handler(struct pt_regs *regs)
 {
+	struct pt_regs *outer = irq_regs[smp_processor_id()];
+
 	irq_regs[smp_processor_id()] = regs;
 	irq_handle(regs);
-	/* Maybe on another CPU now, if we were preempted and moved: its
-	 * slot is not in use either, we run with IRQs masked. */
-	irq_regs[smp_processor_id()] = NULL;
+	/* Nested (outer set): same CPU, nothing preempts a nested
+	 * interrupt.  Outermost (outer NULL): maybe on another CPU now, if
+	 * we were preempted and moved; its slot is not in use either. */
+	irq_regs[smp_processor_id()] = outer;
 }
 
 static const char *const kind_names[] = {

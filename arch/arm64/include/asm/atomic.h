@@ -72,6 +72,18 @@ static inline int atomic_cmpxchg(atomic_t *a, int old, int new)
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	return old;
 }
+static inline int atomic_fetch_or(int v, atomic_t *a)
+{
+	return __atomic_fetch_or(&a->counter, v, __ATOMIC_SEQ_CST);
+}
+static inline int atomic_fetch_andnot(int v, atomic_t *a)
+{
+	return __atomic_fetch_and(&a->counter, ~v, __ATOMIC_SEQ_CST);
+}
+static inline void atomic_set_release(atomic_t *a, int v)
+{
+	__atomic_store_n(&a->counter, v, __ATOMIC_RELEASE);
+}
 static inline int atomic_xchg(atomic_t *a, int v)
 {
 	exclusive_check();
