@@ -6,6 +6,7 @@
 #include "smp.h"
 #include "timer.h"
 #include "balance.h"
+#include "stop_machine.h"
 #include "asm/atomic.h"
 
 /* One per CPU.  The lock is taken with IRQs masked (the tick takes it)
@@ -56,6 +57,14 @@ struct rq {
 	/* Invariants, counted at switch-in (__schedule); both must stay 0. */
 	u64 affinity_violations;	/* a task outside its cpus_allowed */
 	u64 inactive_violations;	/* an unbound task while this CPU is not active */
+
+	/* The load balancer (balance.c, balance_domains.c). */
+	int active_balance;		/* a push is queued on our stopper; under our lock */
+	unsigned int push_cpu;		/* ... towards this CPU */
+	struct cpu_stop_work active_balance_work;
+	u64 idle_stamp;			/* ns: went idle (newidle), 0: not idle; our lock */
+	u64 avg_idle;			/* ns: smoothed length of our idle periods */
+	u64 max_idle_balance_cost;	/* ns: the dearest newidle pass, decaying */
 };
 
 extern struct rq runqueues[NR_CPUS];
