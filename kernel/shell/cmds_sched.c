@@ -144,6 +144,47 @@ static int cmd_kill(int argc, char **argv)
 }
 SHELL_CMD(kill, cmd_kill, "PID", "stop a task");
 
+/* `taskset all LIST`: every workload task (started by spawn). */
+struct task_batch {
+	struct task_struct *tasks[256];
+	unsigned int n;
+};
+
+static void collect_workload(struct task_struct *p, void *arg)
+{
+	struct task_batch *b = arg;
+
+	if (b->n < ARRAY_SIZE(b->tasks) && is_workload_task(p) && !(READ_ONCE(p->state) & TASK_DEAD)) {
+		get_task_struct(p);
+		b->tasks[b->n++] = p;
+	}
+}
+
+static int taskset_all(const cpumask_t *mask, const char *list)
+{
+	static struct task_batch batch;	/* the shell runs one command at a time */
+	unsigned int changed = 0;
+	int err = 0;
+
+	if (!cpumask_intersects(mask, cpu_active_mask)) {
+		kprintf("error: %s: no active CPU in that list\n", list);
+		return -EINVAL;
+	}
+	batch.n = 0;
+	for_each_task(collect_workload, &batch);
+	/* As close together as we can: the balancer sees one change. */
+	for (unsigned int i = 0; i < batch.n; i++) {
+		int e = set_cpus_allowed_ptr(batch.tasks[i], mask);
+
+		if (e && !err)
+			err = e;
+		changed += !e;
+		put_task_struct(batch.tasks[i]);
+	}
+	kprintf("taskset: %u workload task%s now on %s\n", changed, changed == 1 ? "" : "s", list);
+	return err;
+}
+
 static int cmd_taskset(int argc, char **argv)
 {
 	struct task_struct *p;
@@ -151,11 +192,13 @@ static int cmd_taskset(int argc, char **argv)
 	int err;
 
 	if (argc != 3) {
-		kprintf("usage: taskset PID LIST\n");
+		kprintf("usage: taskset PID|all LIST\n");
 		return -EINVAL;
 	}
 	if (parse_cpulist(argv[2], &mask))
 		return -EINVAL;
+	if (!strcmp(argv[1], "all"))
+		return taskset_all(&mask, argv[2]);
 	err = parse_pid(argv[1], &p);
 	if (err)
 		return err;
@@ -166,7 +209,8 @@ static int cmd_taskset(int argc, char **argv)
 	put_task_struct(p);
 	return err;
 }
-SHELL_CMD(taskset, cmd_taskset, "PID LIST", "set a task's allowed CPUs (moves it if needed)");
+SHELL_CMD(taskset, cmd_taskset, "PID|all LIST",
+	  "set a task's (all: every spawned task's) allowed CPUs, moving it if needed");
 
 static int cmd_nice(int argc, char **argv)
 {
