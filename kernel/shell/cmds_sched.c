@@ -7,6 +7,7 @@
 #include "wait.h"
 #include "workloads.h"
 #include "../sched/rq.h"
+#include "../sched/pelt.h"
 
 static void ps_line(struct task_struct *p, void *arg)
 {
@@ -249,12 +250,14 @@ static void top_once(unsigned int window_ms, bool redraw)
 	span = sched_clock() - t0;
 	if (redraw)
 		kprintf("\033[H\033[J(press any key to stop)\n");
-	kprintf("%-4s %-8s %10s %6s %s\n", "CPU", "STATE", "NR_RUNNING", "BUSY%", "CURRENT");
+	/* LOAD and UTIL: PELT's cpu_load() (weights) and cpu_util() (0..1024). */
+	kprintf("%-4s %-8s %10s %6s %-20s %6s %5s\n", "CPU", "STATE", "NR_RUNNING", "BUSY%",
+		"CURRENT", "LOAD", "UTIL");
 	for_each_possible_cpu(cpu) {
 		struct rq *rq = cpu_rq(cpu);
 		u64 idle = sched_idle_time_ns(cpu) - idle0[cpu];
 		u64 busy = cpu_online(cpu) && idle < span ? (span - idle) * 100 / span : 0;
-		char comm[TASK_COMM_LEN];
+		char comm[TASK_COMM_LEN], cur[32];
 		unsigned long flags;
 		int pid;
 
@@ -266,9 +269,10 @@ static void top_once(unsigned int window_ms, bool redraw)
 		memcpy(comm, rq->curr->comm, sizeof(comm));
 		arch_spin_unlock(&rq->lock);
 		local_irq_restore(flags);
-		kprintf("%-4u %-8s %10u %5lu%% %d:%s\n", cpu,
+		snprintf(cur, sizeof(cur), "%d:%s", pid, comm);
+		kprintf("%-4u %-8s %10u %5lu%% %-20s %6lu %5lu\n", cpu,
 			cpu_active(cpu) ? "active" : cpu_online(cpu) ? "online" : "offline",
-			READ_ONCE(rq->nr_running), busy, pid, comm);
+			READ_ONCE(rq->nr_running), busy, cur, cpu_load(cpu), cpu_util(cpu));
 	}
 }
 
@@ -290,4 +294,4 @@ static int cmd_top(int argc, char **argv)
 		top_once(1000, true);
 	return 0;
 }
-SHELL_CMD(top, cmd_top, "[-n 1]", "per-CPU load and nr_running, every second until a key");
+SHELL_CMD(top, cmd_top, "[-n 1]", "per-CPU tasks, busy%, current task, PELT load and util; every second until a key");
