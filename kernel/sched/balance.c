@@ -198,6 +198,11 @@ static int detach_tasks(struct lb_env *env)
 	struct list_head *pos, *prev;
 	int detached = 0, loops = 0;
 
+	/* Our queue holds the waiting tasks only; the running one counts for
+	 * the pinning verdict (it could go, by a push: active balance). */
+	if (task_is_fair(src->curr))
+		can_migrate_task(src->curr, env);
+
 	for (pos = src->queue.prev; pos != &src->queue; pos = prev) {
 		struct task_struct *p = list_entry(pos, struct task_struct, run_node);
 		unsigned long load;
@@ -371,6 +376,7 @@ static bool start_active_balance(struct lb_env *env)
 		return false;
 	}
 	schedstat_inc(env->sd->stats.alb_count);
+	schedstat_inc(lb_stats.alb_started);
 	return true;
 }
 

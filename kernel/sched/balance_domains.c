@@ -34,9 +34,16 @@ static u64 sd_interval_ns(const struct sched_domain *sd, bool cpu_busy)
 	return MIN(MAX(ms, 1ULL) * 1000000ULL, LB_MAX_INTERVAL_NS);
 }
 
+/* A newidle pass costs tens of microseconds here; a sample above this is
+ * the emulator's doing (TCG runs vCPUs in turn, and a pass that waits for
+ * another CPU's lock waits out its quantum), and must not switch newidle
+ * off for the seconds it takes the estimate to decay. */
+#define NEWIDLE_COST_CAP_NS (2 * LB_MIGRATION_COST_NS)
+
 /* Linux's update_newidle_cost: remember the dearest pass. */
 static void update_newidle_cost(struct sched_domain *sd, u64 cost)
 {
+	cost = MIN(cost, NEWIDLE_COST_CAP_NS);
 	if (cost > sd->max_newidle_lb_cost)
 		sd->max_newidle_lb_cost = cost;
 }
@@ -176,6 +183,7 @@ int sched_balance_newidle(struct rq *this_rq)
 		if (pulled || READ_ONCE(this_rq->nr_running))
 			break;
 	}
+	curr_cost = MIN(curr_cost, NEWIDLE_COST_CAP_NS);
 	if (curr_cost > this_rq->max_idle_balance_cost)
 		this_rq->max_idle_balance_cost = curr_cost;
 	arch_spin_lock(&this_rq->lock);

@@ -49,6 +49,7 @@ struct lb_global_stats {
 	u64 moved[LB_NR_REASONS];	/* tasks moved per mechanism */
 	u64 inactive_violations;	/* a move to/from an inactive CPU: must stay 0 */
 	u64 inactive_aborts;		/* a decision dropped: a CPU went inactive meanwhile */
+	u64 alb_started;		/* pushes queued on a stopper */
 	u64 alb_refused;		/* stop_one_cpu_nowait said no */
 };
 extern struct lb_global_stats lb_stats;
