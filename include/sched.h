@@ -140,6 +140,7 @@ void sched_init(void);			/* boot CPU, before smp_init */
 void sched_init_secondary(unsigned int cpu);
 void __noreturn cpu_idle(void);
 void schedule(void);
+void schedule_preempt_disabled(void);	/* preempt count 1 on entry and exit */
 void __noreturn do_task_dead(void);	/* exiting task: switch away for good */
 void scheduler_tick(void);
 void preempt_schedule_irq(void);	/* from IRQ exit */

@@ -35,11 +35,20 @@ static bool has_flag(struct task_struct *p, unsigned long f)
 	return __atomic_load_n(&p->flags, __ATOMIC_ACQUIRE) & f;
 }
 
-/* C body of every kthread: ret_from_fork lands here. */
+/*
+ * C body of every kthread: ret_from_fork lands here.  A thread may have
+ * been told to stop, or to park, before it ever ran: a stopped one never
+ * calls fn (its creator gets -EINTR instead), a parked one waits here
+ * until unparked, and only then starts fn.
+ */
 void __noreturn kthread_main(void)
 {
 	struct task_struct *p = current;
 
+	if (!kthread_should_stop() && kthread_should_park())
+		kthread_parkme();
+	if (kthread_should_stop())
+		kthread_exit(-EINTR);
 	kthread_exit(p->fn(p->arg));
 }
 
@@ -116,13 +125,22 @@ void kthread_exit(int code)
 
 	p->exit_code = code;
 	complete_all(&p->kthread->exited);
+	/* A thread that returns instead of parking must not leave its parker
+	 * waiting: kthread_park sees 'exited' and reports -ESRCH. */
+	complete_all(&p->kthread->parked);
 	/* The last reference to our stack is dropped by whoever switches in
 	 * after us (finish_task_switch), not by us while we stand on it. */
 	do_task_dead();
 }
 
-/* Consumes the caller's reference (kthread.h): the one from
- * kthread_create(), or one the caller took itself. */
+/*
+ * kthread_stop - ask p to return from its function, wait until it has.
+ * Context: may sleep; not from p itself.  Consumes the caller's reference
+ * (kthread.h): the one from kthread_create(), or one the caller took.
+ * A parked p is unparked so that it can return; a p that never ran is
+ * started only to exit: its function is not called.
+ * Returns p's exit code (fn's result), or -EINTR if fn never ran.
+ */
 int kthread_stop(struct task_struct *p)
 {
 	int code;
@@ -136,6 +154,14 @@ int kthread_stop(struct task_struct *p)
 	return code;
 }
 
+/*
+ * Called by a thread that saw kthread_should_park().  "Parked" is announced
+ * with preemption off and the thread goes straight from there into
+ * schedule(): a parker on another CPU waits only for the switch-out that
+ * follows at once, and a parker on this CPU cannot run before the thread
+ * is off its runqueue.  Only kthread_unpark (wake_up_state TASK_PARKED)
+ * wakes a parked thread; a plain wake_up_process does not.
+ */
 void kthread_parkme(void)
 {
 	struct task_struct *p = current;
@@ -144,25 +170,66 @@ void kthread_parkme(void)
 		set_current_state(TASK_PARKED);
 		if (!kthread_should_park())
 			break;
+		preempt_disable();
 		complete_all(&p->kthread->parked);
-		schedule();
+		schedule_preempt_disabled();
+		preempt_enable();
 	}
 	__set_current_state(TASK_RUNNING);
 }
 
+/*
+ * kthread_park - hold p in kthread_parkme() until kthread_unpark().
+ * p must call kthread_should_park()/kthread_parkme() in its loop (or not
+ * have run yet: it then parks before its function starts).  A per-CPU
+ * thread's CPU must be online, or p cannot run to park.
+ * Context: may sleep, unless p is the caller: then it only records the
+ * request (p parks at its next check) and returns at once, so a stopper
+ * can park itself from inside its own work, IRQs masked.
+ * Callers serialise park and unpark of one thread (hotplug does).
+ * Returns 0 once p has announced "parked" and is off its CPU; -EBUSY if p
+ * is parked or asked to park already; -ESRCH if p has exited (or exits
+ * instead of parking).
+ */
 int kthread_park(struct task_struct *p)
 {
-	if (p == current)
-		return -EINVAL;
-	if (p->state == TASK_DEAD)
+	struct kthread *k = p->kthread;
+
+	if (READ_ONCE(p->state) == TASK_DEAD || completion_done(&k->exited))
 		return -ESRCH;
-	reinit_completion(&p->kthread->parked);
-	set_flag(p, PF_KTHREAD_SHOULD_PARK);
+	if (has_flag(p, PF_KTHREAD_SHOULD_PARK))
+		return -EBUSY;
+	/* Reset while the flag is clear: p cannot be announcing meanwhile. */
+	reinit_completion(&k->parked);
+	if (__atomic_fetch_or(&p->flags, PF_KTHREAD_SHOULD_PARK, __ATOMIC_SEQ_CST) &
+	    PF_KTHREAD_SHOULD_PARK)
+		return -EBUSY;
+	if (p == current)
+		return 0;
+	/* An exit that completed 'parked' before our reset would be lost:
+	 * kthread_exit completes 'exited' first, so look at it after the
+	 * reset (the barrier orders our store before this load). */
+	smp_mb();
+	if (completion_done(&k->exited))
+		return -ESRCH;
 	wake_up_process(p);
-	wait_for_completion(&p->kthread->parked);
+	wait_for_completion(&k->parked);
+	if (completion_done(&k->exited))
+		return -ESRCH;
+	/* p completed 'parked' with preemption off, so it is switching out
+	 * now: wait until its CPU is done with it (this acquire pairs with
+	 * the store-release of on_cpu in finish_task_switch; after it, p's
+	 * dequeue under its runqueue lock is visible too). */
+	while (smp_load_acquire(&p->on_cpu))
+		cpu_relax();
 	return 0;
 }
 
+/*
+ * kthread_unpark - let a parked p go on (or start, if it was parked
+ * before its first run).  Nothing happens if p is not parked or asked to.
+ * Context: any, IRQs on or off; does not sleep.
+ */
 void kthread_unpark(struct task_struct *p)
 {
 	if (!has_flag(p, PF_KTHREAD_SHOULD_PARK))

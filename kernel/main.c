@@ -133,13 +133,14 @@ void start_kernel(u64 dtb_pa, u64 entry_el)
 	timer_cpu_init();
 	console_irq_init();
 	set_cpu_online(0, true);
+	/* Work may be sent to a CPU's stopper as soon as it is active. */
+	cpu_stop_init();
 	set_cpu_active(0, true);
 	local_irq_enable();
 	printk("irq: %s, timer %lu Hz counter, tick %u Hz\n", irqchip->name, timer_freq, tick_hz);
 
 	system_state = SYSTEM_SMP;
 	smp_init();
-	cpu_stop_init();
 	/* Every CPU that came up is active: the first domains. */
 	if (rebuild_sched_domains())
 		printk("sched: no sched domains; nothing will be balanced\n");

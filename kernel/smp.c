@@ -12,6 +12,7 @@
 #include "kernel.h"
 #include "params.h"
 #include "sched.h"
+#include "stop_machine.h"
 #include "timer.h"
 #include "asm/atomic.h"
 #include "asm/irqflags.h"
@@ -171,6 +172,14 @@ void smp_init(void)
 			continue;
 		if (up >= boot_params.maxcpus)
 			break;
+		/* Made here, where we may sleep; the CPU itself starts it
+		 * (secondary_start_kernel).  No cpus_write_lock() yet: nothing
+		 * can read the online mask under it before the first task. */
+		if (cpu_stop_create(cpu)) {
+			printk("smp: no memory for the stopper of CPU%u; not starting it\n", cpu);
+			failed++;
+			continue;
+		}
 		if (boot_secondary(cpu) == 0)
 			up++;
 		else
@@ -202,6 +211,9 @@ void secondary_start_kernel(unsigned int cpu)
 	irq_cpu_init();
 	timer_cpu_init();
 	set_cpu_online(cpu, true);
+	/* Our stopper takes work before anyone may send us any: active
+	 * comes after it (Linux: stop_machine_unpark before activation). */
+	stop_machine_unpark(cpu);
 	set_cpu_active(cpu, true);
 	local_irq_enable();
 	cpu_idle();

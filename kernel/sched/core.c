@@ -358,6 +358,21 @@ void schedule(void)
 	local_irq_restore(flags);
 }
 
+/*
+ * For a caller that turned preemption off to close the window between
+ * announcing something and going to sleep (kthread_parkme): sleep with no
+ * preemption point in between, and come back with preemption off again.
+ */
+void schedule_preempt_disabled(void)
+{
+	unsigned long flags = local_irq_save();
+
+	preempt_enable_no_resched();
+	__schedule(false);
+	preempt_disable();
+	local_irq_restore(flags);
+}
+
 /* A reschedule became due while preemption was off (preempt_enable).
  * Checked again with IRQs masked: the caller may have been moved to a CPU
  * with nothing pending since it looked. */

@@ -2,8 +2,10 @@
  * everything else there; stop_machine holds every other CPU spinning with
  * IRQs masked while fn runs, and its callers never overlap. */
 #include "sched_util.h"
+#include "cpu.h"
 #include "stop_machine.h"
 #include "asm/irqflags.h"
+#include "../../kernel/sched/rq.h"
 
 static int spin_fn(void *arg)
 {
@@ -297,10 +299,242 @@ static void stop_cpus_and_nowait(struct ktest *t)
 	KT_EXPECT(t, KT_WAIT_UNTIL(atomic_read(&ran_on_cpu[cpu]) == 2, KT_LIVENESS_MS));
 }
 
-/* Every helper thread is gone and every CPU still takes interrupts. */
+/*
+ * Parked stoppers.  Only an idle secondary CPU's stopper is parked (never
+ * the runner's CPU), under the hotplug lock as hotplug will, and every case
+ * unparks it on every path: a stopper left parked would hang every later
+ * stop_machine.  Checks between park and unpark are EXPECTs, never ASSERTs.
+ */
+static unsigned int park_target(void)
+{
+	unsigned int cpu = kt_cpu(0);
+
+	return cpu == smp_processor_id() ? kt_cpu(1) : cpu;
+}
+
+static void park_stopper(unsigned int cpu)
+{
+	cpus_write_lock();
+	stop_machine_park(cpu);
+	cpus_write_unlock();
+}
+
+static void unpark_stopper(unsigned int cpu)
+{
+	cpus_write_lock();
+	stop_machine_unpark(cpu);
+	cpus_write_unlock();
+}
+
+static bool stopper_parked(unsigned int cpu)
+{
+	struct task_struct *s = cpu_rq(cpu)->stop;
+
+	return READ_ONCE(s->state) == TASK_PARKED && !READ_ONCE(s->on_rq) && !READ_ONCE(s->on_cpu);
+}
+
+static atomic_t marks;
+
+static int mark(void *arg)
+{
+	(void)arg;
+	atomic_inc(&marks);
+	return 0;
+}
+
+/* A parked stopper refuses work at once, and takes it again once unparked. */
+static void parked_stopper_refuses_work(struct ktest *t)
+{
+	static struct cpu_stop_work work;
+	unsigned int cpu = park_target(), bad = 0;
+	u64 t0;
+
+	if (kt_ncpus() < 2)
+		KT_SKIP(t, "never parks the stopper of the only CPU");
+	atomic_set(&marks, 0);
+	park_stopper(cpu);
+	KT_EXPECT(t, stopper_parked(cpu));
+	t0 = kt_now_ns();
+	KT_EXPECT_EQ(t, stop_one_cpu(cpu, mark, NULL), -ENOENT);
+	KT_EXPECT(t, !stop_one_cpu_nowait(cpu, mark, NULL, &work));
+	/* Refused without waiting for anything: well under a tick. */
+	KT_EXPECT(t, kt_now_ns() - t0 < kt_tick_ns());
+	msleep(20);
+	KT_EXPECT_EQ(t, atomic_read(&marks), 0);
+	KT_EXPECT(t, stopper_parked(cpu));
+	unpark_stopper(cpu);
+	KT_EXPECT_EQ(t, stop_one_cpu(cpu, whoami, &bad), (int)cpu + 1000);
+	KT_EXPECT_EQ(t, bad, 0);
+	KT_EXPECT_EQ(t, atomic_read(&marks), 0);
+}
+
+static struct {
+	volatile int busy, release;
+	volatile int waiter_in, waiter_ret, waiter_done;
+	volatile int parked;
+	unsigned int cpu;
+} pq;
+
+/* Keeps the stopper busy, so that the next work item stays queued. */
+static int occupy_stopper(void *arg)
+{
+	u64 end = read_cntvct() + 10 * timer_freq;	/* a bound, if the case fails */
+
+	(void)arg;
+	WRITE_ONCE(pq.busy, 1);
+	while (!READ_ONCE(pq.release) && read_cntvct() < end)
+		cpu_relax();
+	return 0;
+}
+
+static int queued_waiter(void *arg)
+{
+	(void)arg;
+	WRITE_ONCE(pq.waiter_in, 1);
+	WRITE_ONCE(pq.waiter_ret, stop_one_cpu(pq.cpu, mark, NULL));
+	WRITE_ONCE(pq.waiter_done, 1);
+	kt_idle_until_stopped();
+	return 0;
+}
+
+static int parks_stopper(void *arg)
+{
+	(void)arg;
+	park_stopper(pq.cpu);
+	WRITE_ONCE(pq.parked, 1);
+	kt_idle_until_stopped();
+	return 0;
+}
+
+/* Work already queued when the stopper is parked fails with -ENOENT, and
+ * its waiter is woken at once (not when the stopper gets round to it). */
+static void park_fails_queued_work(struct ktest *t)
+{
+	static struct cpu_stop_work work;
+	struct task_struct *w = NULL, *pk = NULL;
+	unsigned int other;
+
+	if (kt_ncpus() < 2)
+		KT_SKIP(t, "never parks the stopper of the only CPU");
+	memset((void *)&pq, 0, sizeof(pq));
+	pq.cpu = park_target();
+	other = kt_cpu(0) == pq.cpu ? kt_cpu(1) : kt_cpu(0);
+	atomic_set(&marks, 0);
+	KT_ASSERT(t, stop_one_cpu_nowait(pq.cpu, occupy_stopper, NULL, &work));
+	KT_EXPECT(t, KT_SPIN_UNTIL(READ_ONCE(pq.busy), KT_LIVENESS_MS));
+	w = kt_start(queued_waiter, NULL, "kt-stopwait", (int)other, 0);
+	if (w) {
+		KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(pq.waiter_in) && kt_is_asleep(w), KT_LIVENESS_MS));
+		pk = kt_start(parks_stopper, NULL, "kt-stoppark", (int)other, 0);
+	}
+	KT_EXPECT(t, w && pk);
+	/* The stopper is still busy: only the refusal can wake the waiter. */
+	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(pq.waiter_done), KT_LIVENESS_MS));
+	KT_EXPECT_EQ(t, pq.waiter_ret, -ENOENT);
+	KT_EXPECT(t, !READ_ONCE(pq.release) && !READ_ONCE(pq.parked));
+	WRITE_ONCE(pq.release, 1);
+	if (pk)
+		KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(pq.parked), KT_LIVENESS_MS));
+	KT_EXPECT(t, stopper_parked(pq.cpu));
+	KT_EXPECT_EQ(t, atomic_read(&marks), 0);
+	if (pk)
+		kt_stop(pk);
+	if (w)
+		kt_stop(w);
+	unpark_stopper(pq.cpu);
+	KT_EXPECT_EQ(t, stop_one_cpu(pq.cpu, mark, NULL), 0);
+	KT_EXPECT_EQ(t, atomic_read(&marks), 1);
+}
+
+static int stm_ran;
+
+static int note_run(void *arg)
+{
+	(void)arg;
+	stm_ran++;
+	return 0;
+}
+
+/*
+ * stop_machine with one stopper parked: refused (-ENOENT) before anyone
+ * masked IRQs, fn never runs, no CPU is left spinning in the rendezvous.
+ * stop_cpus over a mask with that CPU: -ENOENT, fn still ran on the rest.
+ * After the unpark a stop_machine works again and every CPU answers.
+ */
+static void stop_machine_with_parked_stopper_fails(struct ktest *t)
+{
+	unsigned int cpu = park_target(), c;
+	cpumask_t mask;
+
+	if (kt_ncpus() < 2)
+		KT_SKIP(t, "never parks the stopper of the only CPU");
+	stm_ran = 0;
+	atomic_set(&marks, 0);
+	park_stopper(cpu);
+	KT_EXPECT_EQ(t, stop_machine(note_run, NULL, NULL), -ENOENT);
+	KT_EXPECT_EQ(t, stm_ran, 0);
+	for_each_online_cpu(c)
+		KT_EXPECT(t, !READ_ONCE(cpu_data[c].in_stop_machine));
+	/* Every other stopper went home: each takes new work (a CPU left
+	 * spinning in the rendezvous would not). */
+	for_each_online_cpu(c)
+		if (c != cpu && c % MAX(1U, kt_ncpus() / 16) == 0)
+			KT_EXPECT_EQ(t, stop_one_cpu(c, mark, NULL), 0);
+	cpumask_copy(&mask, cpu_online_mask);
+	cpumask_clear_cpu(cpu, &mask);
+	c = cpumask_first(&mask);
+	cpumask_clear(&mask);
+	cpumask_set_cpu(cpu, &mask);
+	cpumask_set_cpu(c, &mask);
+	atomic_set(&marks, 0);
+	KT_EXPECT_EQ(t, stop_cpus(&mask, mark, NULL), -ENOENT);
+	KT_EXPECT_EQ(t, atomic_read(&marks), 1);
+	KT_EXPECT_EQ(t, kt_unresponsive_cpus(), 0);
+	unpark_stopper(cpu);
+	KT_EXPECT_EQ(t, stop_machine(note_run, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, stm_ran, 1);
+	KT_EXPECT_EQ(t, kt_unresponsive_cpus(), 0);
+}
+
+static int park_own_stopper(void *arg)
+{
+	(void)arg;
+	stop_machine_park(smp_processor_id());
+	return 7;
+}
+
+/* A stopper parks itself from inside its own work (what hotplug's dying
+ * step will do): the work finishes, then the thread parks. */
+static void stopper_parks_itself(struct ktest *t)
+{
+	unsigned int cpu = park_target();
+
+	if (kt_ncpus() < 2)
+		KT_SKIP(t, "never parks the stopper of the only CPU");
+	KT_EXPECT_EQ(t, stop_one_cpu(cpu, park_own_stopper, NULL), 7);
+	KT_EXPECT(t, KT_WAIT_UNTIL(stopper_parked(cpu), KT_LIVENESS_MS));
+	KT_EXPECT_EQ(t, stop_one_cpu(cpu, mark, NULL), -ENOENT);
+	unpark_stopper(cpu);
+	KT_EXPECT_EQ(t, stop_one_cpu(cpu, park_own_stopper, NULL), 7);
+	KT_EXPECT(t, KT_WAIT_UNTIL(stopper_parked(cpu), KT_LIVENESS_MS));
+	unpark_stopper(cpu);
+	KT_EXPECT_EQ(t, stop_one_cpu(cpu, mark, NULL), 0);
+}
+
+/* Every helper thread is gone, every stopper is running (a failed case
+ * must not leave one parked), and every CPU still takes interrupts. */
 static void cleanup(struct ktest *t)
 {
+	unsigned int cpu;
+
 	KT_EXPECT_EQ(t, kt_stop_all(), 0);
+	for_each_online_cpu(cpu) {
+		if (stopper_parked(cpu)) {
+			KT_NOTE("cpu%u's stopper was left parked", cpu);
+			KT_EXPECT(t, false);
+		}
+		unpark_stopper(cpu);
+	}
 	KT_EXPECT_EQ(t, kt_unresponsive_cpus(), 0);
 }
 
@@ -311,4 +545,8 @@ KTEST_SUITE(stop_machine,
 	KT_CASE(stop_one_cpu_runs_there),
 	KT_CASE(stopper_preempts_fair_task),
 	KT_CASE(stop_cpus_and_nowait),
+	KT_CASE(parked_stopper_refuses_work),
+	KT_CASE(park_fails_queued_work),
+	KT_CASE(stop_machine_with_parked_stopper_fails),
+	KT_CASE(stopper_parks_itself),
 	KT_CASE(cleanup));
