@@ -8,8 +8,10 @@
  * Readers look keys up by name, so a new counter is a new key=value at
  * the end of a line, and a new kind of line (e.g. "domainN ..." after its
  * CPU's line) starts with its own word.
- *   per domain of that CPU, after its line, lowest first:
- *             "domainN NAME span=LIST key=value ..."; lb_* counters of
+ *   then:     "cpuN newidle avg_idle_us=N idle_balance_cost_us=N"
+ *   per domain of that CPU, lowest first, two lines each:
+ *             "domainN NAME span=LIST key=value ..." and
+ *             "domainN NAME key=value ..."; lb_* counters of
  *             load_balance() come as three numbers idle,busy,newidle
  *             (Linux's CPU_IDLE, CPU_NOT_IDLE, CPU_NEWLY_IDLE)
  *   last:     "moved periodic=N nohz=N newidle=N active=N ..." tasks moved
@@ -66,17 +68,18 @@ static void print_domains(unsigned int cpu)
 		const struct sd_stats *st = &snap[i].st;
 
 		cpumask_print_list(span, sizeof(span), &snap[i].span);
+		/* Two lines: the console's line buffer holds 256 characters. */
 		kprintf("domain%u %s span=%s lb_count=%lu,%lu,%lu lb_balanced=%lu,%lu,%lu "
-			"lb_imbalance=%lu,%lu,%lu lb_gained=%lu,%lu,%lu lb_failed=%lu,%lu,%lu "
-			"lb_nobusyg=%lu,%lu,%lu lb_nobusyq=%lu,%lu,%lu all_pinned=%lu alb_count=%lu "
-			"alb_failed=%lu alb_pushed=%lu newidle_tries=%lu newidle_pulls=%lu "
-			"newidle_cost_us=%lu interval_ms=%u nr_failed=%u\n",
+			"lb_imbalance=%lu,%lu,%lu lb_gained=%lu,%lu,%lu lb_failed=%lu,%lu,%lu\n",
 			i, snap[i].name, span, TRIPLE(st->lb_count), TRIPLE(st->lb_balanced),
-			TRIPLE(st->lb_imbalance), TRIPLE(st->lb_gained), TRIPLE(st->lb_failed),
-			TRIPLE(st->lb_nobusyg), TRIPLE(st->lb_nobusyq), st->lb_all_pinned,
-			st->alb_count, st->alb_failed, st->alb_pushed, st->newidle_tries,
-			st->newidle_pulls, snap[i].newidle_cost / 1000, snap[i].interval,
-			snap[i].failed);
+			TRIPLE(st->lb_imbalance), TRIPLE(st->lb_gained), TRIPLE(st->lb_failed));
+		kprintf("domain%u %s lb_nobusyg=%lu,%lu,%lu lb_nobusyq=%lu,%lu,%lu all_pinned=%lu "
+			"alb_count=%lu alb_failed=%lu alb_pushed=%lu newidle_tries=%lu "
+			"newidle_pulls=%lu newidle_cost_us=%lu interval_ms=%u nr_failed=%u\n",
+			i, snap[i].name, TRIPLE(st->lb_nobusyg), TRIPLE(st->lb_nobusyq),
+			st->lb_all_pinned, st->alb_count, st->alb_failed, st->alb_pushed,
+			st->newidle_tries, st->newidle_pulls, snap[i].newidle_cost / 1000,
+			snap[i].interval, snap[i].failed);
 	}
 }
 
@@ -100,14 +103,15 @@ static int cmd_schedstat(int argc, char **argv)
 		kprintf("cpu%u lb_idle=%lu lb_busy=%lu lb_newidle=%lu lb_irqs_off=%lu softirq_sched=%lu "
 			"idle_ticks=%lu ilb_kicks_sent=%lu ilb_kicks_recv=%lu nohz_runs=%lu "
 			"wc_violations=%lu wc_checks=%lu wc_check_ns_max=%lu migrations=%lu "
-			"useless_migrations=%lu avg_idle_us=%lu idle_balance_cost_us=%lu\n",
+			"useless_migrations=%lu\n",
 			cpu, READ_ONCE(rq->balance_runs[CPU_IDLE]), READ_ONCE(rq->balance_runs[CPU_NOT_IDLE]),
 			READ_ONCE(rq->balance_runs[CPU_NEWLY_IDLE]), READ_ONCE(rq->balance_irqs_off),
 			softirq_runs(cpu, SCHED_SOFTIRQ), READ_ONCE(rq->idle_ticks),
 			READ_ONCE(rq->ilb_kicks_sent), READ_ONCE(rq->ilb_kicks_received),
 			READ_ONCE(rq->nohz_balance_runs), READ_ONCE(rq->wc_violations),
 			READ_ONCE(rq->wc_checks), READ_ONCE(rq->wc_check_ns_max),
-			READ_ONCE(rq->balance_migrations), READ_ONCE(rq->useless_migrations),
+			READ_ONCE(rq->balance_migrations), READ_ONCE(rq->useless_migrations));
+		kprintf("cpu%u newidle avg_idle_us=%lu idle_balance_cost_us=%lu\n", cpu,
 			READ_ONCE(rq->avg_idle) / 1000, READ_ONCE(rq->max_idle_balance_cost) / 1000);
 		print_domains(cpu);
 	}
