@@ -14,4 +14,7 @@ const struct workload *find_workload(const char *name);
  * kthread_stop).  cpus NULL = every CPU. */
 struct task_struct *spawn_workload(const struct workload *w, const cpumask_t *cpus, int nice);
 
+/* Was p started by spawn_workload()?  (`taskset all`) */
+bool is_workload_task(const struct task_struct *p);
+
 #endif

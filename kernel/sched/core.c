@@ -38,6 +38,7 @@
  */
 #include "rq.h"
 #include "pelt.h"
+#include "lb.h"
 #include "irq.h"
 #include "kernel.h"
 #include "trace.h"
@@ -298,14 +299,23 @@ static void __schedule(bool preempt)
 	if (!preempt && prev->state != TASK_RUNNING)
 		deactivate_task(rq, prev, true);
 	next = pick_next_task(rq, prev);
+	/* Nothing to run: try to pull some (the lock is dropped meanwhile,
+	 * so pick again; prev cannot have come back: a wake-up of a task
+	 * still on_cpu waits for us to switch away). */
+	if (unlikely(next == rq->idle) && prev != rq->idle) {
+		sched_balance_newidle(rq);
+		next = pick_next_task(rq, prev);
+	}
 	cd->need_resched = 0;
 	if (next == prev) {
 		arch_spin_unlock(&rq->lock);
 		ti->preempt_count = 0;
 		return;
 	}
-	if (prev == rq->idle)
+	if (prev == rq->idle) {
 		tick_nohz_idle_exit(rq);	/* the tick back on (nohz.c) */
+		sched_idle_exit(rq);		/* avg_idle, for newidle balancing */
+	}
 	rq->curr = next;
 	WRITE_ONCE(next->on_cpu, 1);
 	next->exec_start = rq->clock;
@@ -624,6 +634,7 @@ void sched_init(void)
 		spin_lock_init(&rq->removed.lock);
 		rq->cpu = cpu;
 		INIT_LIST_HEAD(&rq->queue);
+		rq->avg_idle = 2 * LB_MIGRATION_COST_NS;	/* Linux's start */
 		init_idle(cpu);
 	}
 	task_list_add(&idle_tasks[0]);

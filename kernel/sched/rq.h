@@ -6,6 +6,7 @@
 #include "smp.h"
 #include "timer.h"
 #include "balance.h"
+#include "stop_machine.h"
 #include "asm/atomic.h"
 
 /* One per CPU.  The lock is taken with IRQs masked (the tick takes it)
@@ -28,10 +29,6 @@ struct rq {
 		unsigned long load_avg, runnable_avg, util_avg;
 	} removed;
 	struct sched_domain *sd;	/* lowest domain; see include/topology.h */
-
-	/* Invariants, counted at switch-in (__schedule); both must stay 0. */
-	u64 affinity_violations;	/* a task outside its cpus_allowed */
-	u64 inactive_violations;	/* an unbound task while this CPU is not active */
 
 	/* Balance trigger, tickless idle, work conservation (balance.h).
 	 * Written by this CPU unless said otherwise; others read them. */
@@ -56,6 +53,18 @@ struct rq {
 	u64 wc_check_ns_max;		/* the most one took */
 	u64 balance_migrations;		/* moves with this rq as destination */
 	u64 useless_migrations;		/* ... of which from a CPU no busier than us */
+
+	/* Invariants, counted at switch-in (__schedule); both must stay 0. */
+	u64 affinity_violations;	/* a task outside its cpus_allowed */
+	u64 inactive_violations;	/* an unbound task while this CPU is not active */
+
+	/* The load balancer (balance.c, balance_domains.c). */
+	int active_balance;		/* a push is queued on our stopper; under our lock */
+	unsigned int push_cpu;		/* ... towards this CPU */
+	struct cpu_stop_work active_balance_work;
+	u64 idle_stamp;			/* ns: went idle (newidle), 0: not idle; our lock */
+	u64 avg_idle;			/* ns: smoothed length of our idle periods */
+	u64 max_idle_balance_cost;	/* ns: the dearest newidle pass, decaying */
 };
 
 extern struct rq runqueues[NR_CPUS];

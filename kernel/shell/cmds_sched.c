@@ -7,6 +7,7 @@
 #include "wait.h"
 #include "workloads.h"
 #include "../sched/rq.h"
+#include "../sched/pelt.h"
 
 static void ps_line(struct task_struct *p, void *arg)
 {
@@ -144,6 +145,47 @@ static int cmd_kill(int argc, char **argv)
 }
 SHELL_CMD(kill, cmd_kill, "PID", "stop a task");
 
+/* `taskset all LIST`: every workload task (started by spawn). */
+struct task_batch {
+	struct task_struct *tasks[256];
+	unsigned int n;
+};
+
+static void collect_workload(struct task_struct *p, void *arg)
+{
+	struct task_batch *b = arg;
+
+	if (b->n < ARRAY_SIZE(b->tasks) && is_workload_task(p) && !(READ_ONCE(p->state) & TASK_DEAD)) {
+		get_task_struct(p);
+		b->tasks[b->n++] = p;
+	}
+}
+
+static int taskset_all(const cpumask_t *mask, const char *list)
+{
+	static struct task_batch batch;	/* the shell runs one command at a time */
+	unsigned int changed = 0;
+	int err = 0;
+
+	if (!cpumask_intersects(mask, cpu_active_mask)) {
+		kprintf("error: %s: no active CPU in that list\n", list);
+		return -EINVAL;
+	}
+	batch.n = 0;
+	for_each_task(collect_workload, &batch);
+	/* As close together as we can: the balancer sees one change. */
+	for (unsigned int i = 0; i < batch.n; i++) {
+		int e = set_cpus_allowed_ptr(batch.tasks[i], mask);
+
+		if (e && !err)
+			err = e;
+		changed += !e;
+		put_task_struct(batch.tasks[i]);
+	}
+	kprintf("taskset: %u workload task%s now on %s\n", changed, changed == 1 ? "" : "s", list);
+	return err;
+}
+
 static int cmd_taskset(int argc, char **argv)
 {
 	struct task_struct *p;
@@ -151,11 +193,13 @@ static int cmd_taskset(int argc, char **argv)
 	int err;
 
 	if (argc != 3) {
-		kprintf("usage: taskset PID LIST\n");
+		kprintf("usage: taskset PID|all LIST\n");
 		return -EINVAL;
 	}
 	if (parse_cpulist(argv[2], &mask))
 		return -EINVAL;
+	if (!strcmp(argv[1], "all"))
+		return taskset_all(&mask, argv[2]);
 	err = parse_pid(argv[1], &p);
 	if (err)
 		return err;
@@ -166,7 +210,8 @@ static int cmd_taskset(int argc, char **argv)
 	put_task_struct(p);
 	return err;
 }
-SHELL_CMD(taskset, cmd_taskset, "PID LIST", "set a task's allowed CPUs (moves it if needed)");
+SHELL_CMD(taskset, cmd_taskset, "PID|all LIST",
+	  "set a task's (all: every spawned task's) allowed CPUs, moving it if needed");
 
 static int cmd_nice(int argc, char **argv)
 {
@@ -205,12 +250,14 @@ static void top_once(unsigned int window_ms, bool redraw)
 	span = sched_clock() - t0;
 	if (redraw)
 		kprintf("\033[H\033[J(press any key to stop)\n");
-	kprintf("%-4s %-8s %10s %6s %s\n", "CPU", "STATE", "NR_RUNNING", "BUSY%", "CURRENT");
+	/* LOAD and UTIL: PELT's cpu_load() (weights) and cpu_util() (0..1024). */
+	kprintf("%-4s %-8s %10s %6s %-20s %6s %5s\n", "CPU", "STATE", "NR_RUNNING", "BUSY%",
+		"CURRENT", "LOAD", "UTIL");
 	for_each_possible_cpu(cpu) {
 		struct rq *rq = cpu_rq(cpu);
 		u64 idle = sched_idle_time_ns(cpu) - idle0[cpu];
 		u64 busy = cpu_online(cpu) && idle < span ? (span - idle) * 100 / span : 0;
-		char comm[TASK_COMM_LEN];
+		char comm[TASK_COMM_LEN], cur[32];
 		unsigned long flags;
 		int pid;
 
@@ -222,9 +269,10 @@ static void top_once(unsigned int window_ms, bool redraw)
 		memcpy(comm, rq->curr->comm, sizeof(comm));
 		arch_spin_unlock(&rq->lock);
 		local_irq_restore(flags);
-		kprintf("%-4u %-8s %10u %5lu%% %d:%s\n", cpu,
+		snprintf(cur, sizeof(cur), "%d:%s", pid, comm);
+		kprintf("%-4u %-8s %10u %5lu%% %-20s %6lu %5lu\n", cpu,
 			cpu_active(cpu) ? "active" : cpu_online(cpu) ? "online" : "offline",
-			READ_ONCE(rq->nr_running), busy, pid, comm);
+			READ_ONCE(rq->nr_running), busy, cur, cpu_load(cpu), cpu_util(cpu));
 	}
 }
 
@@ -246,4 +294,4 @@ static int cmd_top(int argc, char **argv)
 		top_once(1000, true);
 	return 0;
 }
-SHELL_CMD(top, cmd_top, "[-n 1]", "per-CPU load and nr_running, every second until a key");
+SHELL_CMD(top, cmd_top, "[-n 1]", "per-CPU tasks, busy%, current task, PELT load and util; every second until a key");

@@ -55,6 +55,14 @@ const struct workload *find_workload(const char *name)
 	return NULL;
 }
 
+bool is_workload_task(const struct task_struct *p)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(workloads); i++)
+		if (p->fn == workloads[i].fn)
+			return true;
+	return false;
+}
+
 struct task_struct *spawn_workload(const struct workload *w, const cpumask_t *cpus, int nice)
 {
 	struct task_struct *p = kthread_create(w->fn, NULL, w->name);

@@ -1,0 +1,194 @@
+/*
+ * When load_balance() runs (docs/balance.md):
+ *
+ * - periodic and NOHZ: sched_balance_softirq(), the hook that the tick's
+ *   SCHED_SOFTIRQ (balance_trigger.c) calls for this CPU, and that the
+ *   NOHZ idle balancer (nohz.c) calls for each tickless idle CPU.  It walks
+ *   the CPU's domains bottom-up, each at its own interval (Linux's
+ *   sched_balance_domains, formerly rebalance_domains);
+ * - newidle: sched_balance_newidle(), from __schedule when this CPU is
+ *   about to run its idle task, if its idle periods are long enough to be
+ *   worth the pull (Linux's sched_balance_newidle, formerly newidle_balance).
+ */
+#include "rq.h"
+#include "lb.h"
+#include "kernel.h"
+#include "asm/irqflags.h"
+
+/* Busy CPUs and all-pinned domains never wait longer than this (Linux:
+ * max_load_balance_interval, HZ/10). */
+#define LB_MAX_INTERVAL_NS (100 * 1000000ULL)
+/* Newidle cost estimates lose 1% a second (Linux: 253/256 per second). */
+#define NEWIDLE_DECAY_NS 1000000000ULL
+
+/* The SD_SERIALIZE level: one CPU at a time (Linux's sched_balance_running). */
+static int serialize_balancing;
+
+/* Linux's get_sd_balance_interval, in ns. */
+static u64 sd_interval_ns(const struct sched_domain *sd, bool cpu_busy)
+{
+	u64 ms = sd->balance_interval;
+
+	if (cpu_busy)
+		ms *= sd->busy_factor;
+	return MIN(MAX(ms, 1ULL) * 1000000ULL, LB_MAX_INTERVAL_NS);
+}
+
+/* A newidle pass costs tens of microseconds here; a sample above this is
+ * the emulator's doing (TCG runs vCPUs in turn, and a pass that waits for
+ * another CPU's lock waits out its quantum), and must not switch newidle
+ * off for the seconds it takes the estimate to decay. */
+#define NEWIDLE_COST_CAP_NS (2 * LB_MIGRATION_COST_NS)
+
+/* Linux's update_newidle_cost: remember the dearest pass. */
+static void update_newidle_cost(struct sched_domain *sd, u64 cost)
+{
+	cost = MIN(cost, NEWIDLE_COST_CAP_NS);
+	if (cost > sd->max_newidle_lb_cost)
+		sd->max_newidle_lb_cost = cost;
+}
+
+/* ... and forget slowly: 1% a second, from the periodic pass. */
+static bool newidle_decay_due(unsigned int cpu, u64 now)
+{
+	static u64 next_decay[NR_CPUS];
+
+	if (now < next_decay[cpu])
+		return false;
+	next_decay[cpu] = now + NEWIDLE_DECAY_NS;
+	return true;
+}
+
+/*
+ * rq's periodic pass.  Context: SCHED_SOFTIRQ (IRQs on, preemption off),
+ * no lock held; rq is this CPU's runqueue, or a tickless idle CPU's when
+ * the NOHZ idle balancer works for it (reason LB_NOHZ).  Sets
+ * rq->next_balance to the earliest domain due next.
+ */
+void sched_balance_domains(struct rq *rq, enum cpu_idle_type idle, enum lb_reason reason)
+{
+	u64 now = sched_clock(), next = now + LB_MAX_INTERVAL_NS;
+	bool cont = true, busy = idle != CPU_IDLE, decay = newidle_decay_due(rq->cpu, now);
+	struct sched_domain *sd;
+
+	sd_read_begin();
+	for_each_domain(rq->cpu, sd) {
+		u64 interval = sd_interval_ns(sd, busy);
+		bool serialize = sd->flags & SD_SERIALIZE;
+
+		if (decay)
+			sd->max_newidle_lb_cost = sd->max_newidle_lb_cost * 99 / 100;
+		if (!cont)
+			break;
+		if (serialize && __atomic_exchange_n(&serialize_balancing, 1, __ATOMIC_ACQUIRE))
+			goto next_domain;	/* another CPU balances the top level now */
+		if (now >= sd->last_balance + interval) {
+			if (load_balance(rq, sd, idle, reason, &cont)) {
+				/* We pulled: no longer idle for the levels above. */
+				idle = idle_cpu(rq->cpu) ? CPU_IDLE : CPU_NOT_IDLE;
+				busy = idle != CPU_IDLE;
+			}
+			sd->last_balance = now;
+			interval = sd_interval_ns(sd, busy);
+		}
+		/* Release: our domain updates are done before the next CPU
+		 * takes the level (pairs with the acquire exchange above). */
+		if (serialize)
+			__atomic_store_n(&serialize_balancing, 0, __ATOMIC_RELEASE);
+next_domain:
+		next = MIN(next, sd->last_balance + interval);
+	}
+	sd_read_end();
+	WRITE_ONCE(rq->next_balance, next);
+}
+
+/*
+ * The hook of the balance trigger (balance.h): rq's periodic pass, or one
+ * on its behalf by the NOHZ idle balancer (another CPU, or this one while
+ * its tick is stopped: it was kicked while tickless).
+ */
+void sched_balance_softirq(struct rq *rq, enum cpu_idle_type idle)
+{
+	bool for_nohz = rq->cpu != smp_processor_id() || READ_ONCE(rq->nohz_tick_stopped);
+
+	sched_balance_domains(rq, idle, for_nohz ? LB_NOHZ : LB_PERIODIC);
+}
+
+/* Linux's update_avg: an eighth of the way towards each new sample. */
+static void update_avg(u64 *avg, u64 sample)
+{
+	s64 diff = (s64)(sample - *avg);
+
+	*avg = (u64)((s64)*avg + diff / 8);
+}
+
+/* __schedule switching away from the idle task, rq locked, IRQs masked. */
+void sched_idle_exit(struct rq *rq)
+{
+	u64 delta;
+
+	if (!rq->idle_stamp)
+		return;
+	delta = rq->clock > rq->idle_stamp ? rq->clock - rq->idle_stamp : 0;
+	update_avg(&rq->avg_idle, delta);
+	/* Capped, as Linux does, so one long sleep does not make every
+	 * later newidle pass look affordable for seconds. */
+	rq->avg_idle = MIN(rq->avg_idle, 2 * MAX(rq->max_idle_balance_cost, LB_MIGRATION_COST_NS));
+	rq->idle_stamp = 0;
+}
+
+/*
+ * this_rq is about to run its idle task (__schedule found nothing):
+ * pull something first, domain by domain, while the expected idle time
+ * (rq->avg_idle) exceeds what balancing the domains has cost so far.
+ * Context: __schedule, this_rq locked, IRQs masked; the lock is dropped
+ * while balancing (as Linux does) and held again on return, so the caller
+ * must look at the runqueue afresh.  Returns the tasks pulled (> 0), or 0.
+ */
+int sched_balance_newidle(struct rq *this_rq)
+{
+	unsigned int cpu = this_rq->cpu;
+	u64 t0, cost, curr_cost = 0;
+	struct sched_domain *sd;
+	bool cont = true;
+	int pulled = 0;
+
+	if (!this_rq->idle_stamp)
+		this_rq->idle_stamp = this_rq->clock | 1;
+	/* A CPU going down (or not yet up) takes nothing (hotplug's
+	 * balance_push); nor do we when a test switched balancing off. */
+	if (!cpu_active(cpu) || sched_balance_is_disabled())
+		return 0;
+	sd_read_begin();
+	sd = sd_cpu_base(cpu);
+	if (!sd || this_rq->avg_idle < sd->max_newidle_lb_cost) {
+		sd_read_end();
+		return 0;
+	}
+	arch_spin_unlock(&this_rq->lock);
+	for_each_domain(cpu, sd) {
+		if (this_rq->avg_idle < curr_cost + sd->max_newidle_lb_cost)
+			break;
+		if (sd->flags & SD_BALANCE_NEWIDLE) {
+			t0 = sched_clock();
+			schedstat_inc(sd->stats.newidle_tries);
+			pulled = load_balance(this_rq, sd, CPU_NEWLY_IDLE, LB_NEWIDLE, &cont);
+			cost = sched_clock() - t0;
+			update_newidle_cost(sd, cost);
+			curr_cost += cost;
+			if (pulled)
+				lb_stat_add(&sd->stats.newidle_pulls, (u64)pulled);
+		}
+		/* Got something, or a wake-up brought something meanwhile. */
+		if (pulled || READ_ONCE(this_rq->nr_running))
+			break;
+	}
+	curr_cost = MIN(curr_cost, NEWIDLE_COST_CAP_NS);
+	if (curr_cost > this_rq->max_idle_balance_cost)
+		this_rq->max_idle_balance_cost = curr_cost;
+	arch_spin_lock(&this_rq->lock);
+	sd_read_end();
+	if (this_rq->nr_running)
+		this_rq->idle_stamp = 0;	/* not going idle after all */
+	return pulled;
+}

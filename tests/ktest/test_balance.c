@@ -1,0 +1,435 @@
+/*
+ * The load balancer on the target (kernel/sched/balance*.c, docs/balance.md):
+ * - spread: 2 x N spinners pinned to one CPU, unpinned at once, end 2 per
+ *   CPU within a bounded number of balance intervals and stay there;
+ * - weighted: nice levels end balanced by load, not by count;
+ * - affinity: tasks pinned to a subset balance inside it, free tasks go
+ *   elsewhere, the pinned never leave it;
+ * - newidle: a CPU whose only task exits pulls a waiting one at once;
+ * - NOHZ: work on a busy CPU reaches a tickless idle CPU through a kick;
+ * - active: a running task that only a push can move is pushed;
+ * - inactive: a CPU made inactive during balancing receives nothing.
+ * The work conservation checker's counters must stay zero throughout the
+ * spread and weighted cases; no move may touch an inactive CPU.
+ * Bounds are counted in ticks (and balance intervals); the measured times
+ * are printed as notes.
+ */
+#include "sched_util.h"
+#include "kernel.h"
+#include "topology.h"
+#include "../../kernel/sched/rq.h"
+#include "../../kernel/sched/lb.h"
+#include "../../kernel/sched/pelt.h"
+
+#define MAX_SPIN 128
+
+static struct task_struct *spin[MAX_SPIN];
+static unsigned int nspin;
+
+static int spin_fn(void *arg)
+{
+	(void)arg;
+	while (!kthread_should_stop())
+		WRITE_ONCE(current->progress, current->progress + 1);
+	return 0;
+}
+
+/* Bound for reaching a balanced state: balance intervals at the top level
+ * grow with the CPU count (Linux's sd_init), and so does TCG's slowness. */
+static u64 settle_ms(void)
+{
+	return (200 + 20 * (u64)kt_ncpus()) * 1000 / tick_hz;
+}
+
+static u64 wc_total(void)
+{
+	u64 sum = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(cpu_rq(cpu)->wc_violations);
+	return sum;
+}
+
+static void start_spinners(unsigned int n, const cpumask_t *mask, int nice)
+{
+	for (unsigned int i = 0; i < n && nspin < MAX_SPIN; i++) {
+		struct task_struct *p = kt_start_mask(spin_fn, NULL, "bal_spin", mask, nice);
+
+		if (p)
+			spin[nspin++] = p;
+	}
+}
+
+static void stop_spinners(void)
+{
+	/* A nice 19 task next to a nice -20 one may wait seconds for the
+	 * CPU time it needs to see the stop request. */
+	for (unsigned int i = 0; i < nspin; i++)
+		set_user_nice(spin[i], 0);
+	kt_stop_all();
+	nspin = 0;
+}
+
+/* Our spinners per CPU; returns max - min over the CPUs in 'over'. */
+static unsigned int spread_of(const cpumask_t *over, unsigned int *count)
+{
+	unsigned int cpu, lo = ~0u, hi = 0;
+
+	memset(count, 0, sizeof(unsigned int) * NR_CPUS);
+	for (unsigned int i = 0; i < nspin; i++)
+		count[task_cpu(spin[i])]++;
+	for_each_cpu(cpu, over) {
+		lo = MIN(lo, count[cpu]);
+		hi = MAX(hi, count[cpu]);
+	}
+	return hi - lo;
+}
+
+static u64 spinner_migrations(void)
+{
+	u64 sum = 0;
+
+	for (unsigned int i = 0; i < nspin; i++)
+		sum += READ_ONCE(spin[i]->nr_migrations);
+	return sum;
+}
+
+static void set_all_masks(const cpumask_t *mask)
+{
+	for (unsigned int i = 0; i < nspin; i++)
+		set_cpus_allowed_ptr(spin[i], mask);
+}
+
+static void spread_pinned_then_unpinned(struct ktest *t)
+{
+	static unsigned int count[NR_CPUS];
+	unsigned int n = cpumask_weight(cpu_active_mask), cpu;
+	cpumask_t one;
+	u64 wc0 = wc_total(), t0, m0;
+	bool ok;
+
+	if (n < 2)
+		KT_SKIP(t, "needs two CPUs");
+	cpumask_clear(&one);
+	cpumask_set_cpu(cpumask_first(cpu_active_mask), &one);
+	start_spinners(2 * n, &one, 0);
+	KT_ASSERT_EQ(t, nspin, 2 * n);
+	msleep(20);
+	t0 = kt_now_ns();
+	set_all_masks(cpu_active_mask);
+	ok = KT_WAIT_UNTIL(spread_of(cpu_active_mask, count) <= 1, settle_ms());
+	KT_NOTE("spread of %u spinners over %u CPUs after %lu ms (bound %lu ms)", nspin, n,
+		kt_ms_since(t0), settle_ms());
+	KT_EXPECT(t, ok);
+	for_each_cpu(cpu, cpu_active_mask)
+		KT_EXPECT_EQ(t, count[cpu], 2u);
+	/* It stays spread: no spinner moves over ten busy intervals. */
+	m0 = spinner_migrations();
+	msleep(10 * 16 * 1000 / tick_hz);
+	KT_EXPECT_EQ(t, spinner_migrations() - m0, 0ul);
+	KT_EXPECT(t, spread_of(cpu_active_mask, count) <= 1);
+	KT_EXPECT_EQ(t, wc_total() - wc0, 0ul);
+	KT_EXPECT_EQ(t, lb_stats.inactive_violations, 0ul);
+	stop_spinners();
+}
+
+/*
+ * N/2 tasks of nice -5 (weight 3125) and 3N/2 of nice 0 on N CPUs: by
+ * load each heavy one is alone on its CPU and the others run three per
+ * CPU (3125 against 3072); by count all would run two per CPU.
+ */
+static unsigned int heavy_alone(unsigned int heavies)
+{
+	unsigned int alone = 0;
+
+	for (unsigned int h = 0; h < heavies; h++) {
+		unsigned int c = task_cpu(spin[h]), with = 0;
+
+		for (unsigned int i = 0; i < nspin; i++)
+			with += i != h && task_cpu(spin[i]) == c;
+		alone += with == 0;
+	}
+	return alone;
+}
+
+static void weighted_by_load(struct ktest *t)
+{
+	unsigned int n = kt_ncpus(), heavies = n / 2;
+	u64 wc0 = wc_total(), t0;
+	cpumask_t one;
+	bool ok;
+
+	if (n < 2 || n % 2 || 2 * n > MAX_SPIN)
+		KT_SKIP(t, "needs an even number of CPUs, at most %u", MAX_SPIN / 2);
+	cpumask_clear(&one);
+	cpumask_set_cpu(cpumask_first(cpu_active_mask), &one);
+	start_spinners(heavies, &one, -5);
+	start_spinners(3 * heavies, &one, 0);
+	KT_ASSERT_EQ(t, nspin, 4 * heavies);
+	msleep(20);
+	t0 = kt_now_ns();
+	set_all_masks(cpu_active_mask);
+	ok = KT_WAIT_UNTIL(heavy_alone(heavies) == heavies, settle_ms() * 4);
+	KT_NOTE("%u of %u heavy tasks alone after %lu ms", heavy_alone(heavies), heavies,
+		kt_ms_since(t0));
+	KT_EXPECT(t, ok);
+	msleep(200);
+	KT_EXPECT_EQ(t, heavy_alone(heavies), heavies);
+	KT_EXPECT_EQ(t, wc_total() - wc0, 0ul);
+	stop_spinners();
+}
+
+/* Four tasks pinned to two CPUs, 2 x (N - 2) free ones: the pinned end
+ * two per CPU of their pair, the free ones spread over the rest. */
+static void affinity_constrained(struct ktest *t)
+{
+	static unsigned int count[NR_CPUS];
+	unsigned int n = kt_ncpus(), a = kt_cpu(0), b = kt_cpu(1), stray = 0;
+	cpumask_t pair, one, rest;
+	bool ok;
+
+	if (n < 4)
+		KT_SKIP(t, "needs four CPUs");
+	cpumask_clear(&pair);
+	cpumask_set_cpu(a, &pair);
+	cpumask_set_cpu(b, &pair);
+	cpumask_clear(&one);
+	cpumask_set_cpu(a, &one);
+	cpumask_andnot(&rest, cpu_active_mask, &pair);
+	start_spinners(4, &pair, 0);
+	start_spinners(2 * (n - 2), &one, 0);
+	KT_ASSERT_EQ(t, nspin, 4 + 2 * (n - 2));
+	msleep(20);
+	for (unsigned int i = 4; i < nspin; i++)
+		set_cpus_allowed_ptr(spin[i], cpu_active_mask);
+	ok = KT_WAIT_UNTIL(spread_of(cpu_active_mask, count) == 0, settle_ms() * 2);
+	KT_EXPECT(t, ok);
+	for (int k = 0; k < 50; k++) {
+		for (unsigned int i = 0; i < 4; i++)
+			stray += !cpumask_test_cpu(task_cpu(spin[i]), &pair);
+		msleep(2);
+	}
+	KT_EXPECT_EQ(t, stray, 0u);
+	for (unsigned int i = 0; i < 4; i++)
+		KT_EXPECT_EQ(t, spin[i]->affinity_violations, 0ul);
+	KT_NOTE("per CPU after %s: cpu%u %u, cpu%u %u", ok ? "settling" : "the bound", a, count[a],
+		b, count[b]);
+	stop_spinners();
+}
+
+/* The exiting task of the newidle case: spins until told, then returns. */
+static int exit_flag;
+static u64 exit_ns;
+
+static int exiter_fn(void *arg)
+{
+	(void)arg;
+	while (!READ_ONCE(exit_flag) && !kthread_should_stop())
+		cpu_relax();
+	WRITE_ONCE(exit_ns, kt_now_ns());
+	return 0;
+}
+
+/* Two CPUs other than ours, a and b; false if there are not. */
+static bool two_others(unsigned int *a, unsigned int *b)
+{
+	unsigned int me = smp_processor_id(), found = 0;
+
+	for (unsigned int i = 0; i < kt_ncpus() && found < 2; i++) {
+		unsigned int c = kt_cpu(i);
+
+		if (c == me || !cpu_active(c))
+			continue;
+		if (found++ == 0)
+			*a = c;
+		else
+			*b = c;
+	}
+	return found == 2;
+}
+
+static void newidle_pulls_on_exit(struct ktest *t)
+{
+	unsigned int a, b;
+	cpumask_t pair, onlyb;
+	u64 pulls0 = lb_stats.moved[LB_NEWIDLE], t_exit, t_pull = 0, idle_in;
+	struct task_struct *x;
+	bool ok;
+
+	if (!two_others(&a, &b))
+		KT_SKIP(t, "needs three CPUs");
+	cpumask_clear(&pair);
+	cpumask_set_cpu(a, &pair);
+	cpumask_set_cpu(b, &pair);
+	cpumask_clear(&onlyb);
+	cpumask_set_cpu(b, &onlyb);
+	WRITE_ONCE(exit_flag, 0);
+	x = kt_start_mask(exiter_fn, NULL, "bal_exit", &onlyb, 0);
+	KT_ASSERT(t, x != NULL);
+	KT_ASSERT(t, KT_WAIT_UNTIL(READ_ONCE(cpu_rq(b)->curr) == x, KT_LIVENESS_MS));
+	cpumask_clear_cpu(b, &pair);
+	start_spinners(2, &pair, 0);		/* both on a, allowed a and b */
+	cpumask_set_cpu(b, &pair);
+	KT_ASSERT_EQ(t, nspin, 2u);
+	set_all_masks(&pair);
+	msleep(30);
+	/* The exit: b's only task goes, two wait on a. */
+	idle_in = READ_ONCE(cpu_rq(b)->idle->nr_switches);
+	WRITE_ONCE(exit_flag, 1);
+	ok = KT_WAIT_UNTIL(task_cpu(spin[0]) == b || task_cpu(spin[1]) == b, KT_LIVENESS_MS);
+	if (ok)
+		t_pull = kt_now_ns();
+	t_exit = READ_ONCE(exit_ns);
+	KT_NOTE("pulled %s, %lu us after the exit (a tick is %lu us); cpu%u avg_idle %lu us, "
+		"newidle cost %lu us", ok ? "yes" : "no", ok && t_exit ? (t_pull - t_exit) / 1000 : 0,
+		kt_tick_ns() / 1000, b, cpu_rq(b)->avg_idle / 1000,
+		cpu_rq(b)->max_idle_balance_cost / 1000);
+	KT_EXPECT(t, ok);
+	KT_EXPECT(t, lb_stats.moved[LB_NEWIDLE] > pulls0);
+	/* Before its next tick, indeed before it ever ran its idle task:
+	 * the pull happened in the exit's own schedule(). */
+	KT_EXPECT_EQ(t, READ_ONCE(cpu_rq(b)->idle->nr_switches), idle_in);
+	stop_spinners();
+}
+
+/* Two spinners on busy a; b idle (tickless when NOHZ is on): only a
+ * balance pass for b can move one, and b has no tick: the kick does it. */
+static void nohz_kick_spreads(struct ktest *t)
+{
+	unsigned int a, b;
+	cpumask_t pair, one;
+	u64 kicks0 = 0, moved0 = lb_stats.moved[LB_NOHZ], per0 = lb_stats.moved[LB_PERIODIC];
+	u64 new0 = lb_stats.moved[LB_NEWIDLE], act0 = lb_stats.moved[LB_ACTIVE];
+	unsigned int cpu;
+	bool ok, tickless;
+
+	if (!two_others(&a, &b))
+		KT_SKIP(t, "needs three CPUs");
+	for_each_possible_cpu(cpu)
+		kicks0 += READ_ONCE(cpu_rq(cpu)->ilb_kicks_sent);
+	cpumask_clear(&one);
+	cpumask_set_cpu(a, &one);
+	cpumask_copy(&pair, &one);
+	cpumask_set_cpu(b, &pair);
+	start_spinners(2, &one, 0);
+	KT_ASSERT_EQ(t, nspin, 2u);
+	/* b asleep without a tick: nothing but a kick can make it balance. */
+	tickless = tick_nohz_enabled() &&
+		   KT_WAIT_UNTIL(READ_ONCE(cpu_rq(b)->nohz_tick_stopped), KT_LIVENESS_MS);
+	set_all_masks(&pair);
+	ok = KT_WAIT_UNTIL(task_cpu(spin[0]) != task_cpu(spin[1]), settle_ms());
+	KT_EXPECT(t, ok);
+	KT_NOTE("b tickless: %s; moved nohz %lu periodic %lu newidle %lu active %lu",
+		tickless ? "yes" : "no", lb_stats.moved[LB_NOHZ] - moved0,
+		lb_stats.moved[LB_PERIODIC] - per0, lb_stats.moved[LB_NEWIDLE] - new0,
+		lb_stats.moved[LB_ACTIVE] - act0);
+	/* Some balancer moved it (not wake-up placement: spinners never
+	 * sleep), and with b tickless, the busy CPU kicked an idle one. */
+	KT_EXPECT(t, lb_stats.moved[LB_NOHZ] + lb_stats.moved[LB_PERIODIC] +
+		     lb_stats.moved[LB_NEWIDLE] + lb_stats.moved[LB_ACTIVE] >
+		     moved0 + per0 + new0 + act0);
+	if (tickless) {
+		u64 kicks = 0;
+
+		for_each_possible_cpu(cpu)
+			kicks += READ_ONCE(cpu_rq(cpu)->ilb_kicks_sent);
+		KT_EXPECT(t, kicks > kicks0);
+	}
+	stop_spinners();
+}
+
+/* a runs a nice -20 task allowed on a and b, and a nice 19 task pinned
+ * to a, which almost never runs.  Nothing queued on a may go to b; the
+ * running task may, but only a push moves a running task. */
+static void active_balance_pushes(struct ktest *t)
+{
+	unsigned int a, b;
+	cpumask_t one, pair;
+	u64 act0 = lb_stats.alb_started;
+	struct task_struct *hog;
+	bool ok;
+
+	if (!two_others(&a, &b))
+		KT_SKIP(t, "needs three CPUs");
+	cpumask_clear(&one);
+	cpumask_set_cpu(a, &one);
+	cpumask_copy(&pair, &one);
+	cpumask_set_cpu(b, &pair);
+	start_spinners(1, &one, 19);
+	start_spinners(1, &one, -20);
+	KT_ASSERT_EQ(t, nspin, 2u);
+	hog = spin[1];
+	KT_ASSERT(t, KT_WAIT_UNTIL(READ_ONCE(cpu_rq(a)->curr) == hog, KT_LIVENESS_MS));
+	/* hog runs on a, which the new mask keeps: no move, just the mask. */
+	KT_ASSERT_EQ(t, set_cpus_allowed_ptr(hog, &pair), 0);
+	ok = KT_WAIT_UNTIL(task_cpu(hog) == b, settle_ms() * 4);
+	/* The push preempts hog; the stopper moves it, or a pull that
+	 * catches it queued in that moment does (both count). */
+	KT_NOTE("hog on cpu%u; pushes started %lu, moved by a push %lu", task_cpu(hog),
+		lb_stats.alb_started - act0, lb_stats.moved[LB_ACTIVE]);
+	KT_EXPECT(t, ok);
+	KT_EXPECT(t, lb_stats.alb_started > act0);
+	KT_EXPECT_EQ(t, task_cpu(spin[0]), a);
+	stop_spinners();
+}
+
+/* Made inactive under its runqueue lock, as hotplug does. */
+static void set_active_locked(unsigned int cpu, bool on)
+{
+	struct rq *rq = cpu_rq(cpu);
+	unsigned long flags = local_irq_save();
+
+	arch_spin_lock(&rq->lock);
+	set_cpu_active(cpu, on);
+	arch_spin_unlock(&rq->lock);
+	local_irq_restore(flags);
+}
+
+static void inactive_cpu_gets_nothing(struct ktest *t)
+{
+	static unsigned int count[NR_CPUS];
+	unsigned int v, other, n = kt_ncpus(), onv = 0;
+	cpumask_t one, all;
+	u64 inact0;
+	bool ok;
+
+	if (!two_others(&v, &other))
+		KT_SKIP(t, "needs three CPUs");
+	KT_ASSERT(t, KT_WAIT_UNTIL(idle_cpu(v), KT_LIVENESS_MS));
+	inact0 = sched_inactive_violations(v);
+	cpumask_copy(&all, cpu_active_mask);
+	set_active_locked(v, false);
+	KT_ASSERT_EQ(t, rebuild_sched_domains(), 0);
+	cpumask_clear(&one);
+	cpumask_set_cpu(other, &one);
+	start_spinners(2 * n, &one, 0);
+	msleep(10);
+	/* Allowed everywhere, v included: only "active" keeps them off v. */
+	set_all_masks(&all);
+	for (int k = 0; k < 100; k++) {
+		onv += nr_running_on(v);
+		for (unsigned int i = 0; i < nspin; i++)
+			onv += task_cpu(spin[i]) == v;
+		msleep(2);
+	}
+	KT_EXPECT_EQ(t, onv, 0u);
+	KT_EXPECT_EQ(t, lb_stats.inactive_violations, 0ul);
+	KT_EXPECT_EQ(t, sched_inactive_violations(v) - inact0, 0ul);
+	set_active_locked(v, true);
+	KT_ASSERT_EQ(t, rebuild_sched_domains(), 0);
+	/* Active again: the balancer uses it. */
+	ok = KT_WAIT_UNTIL(spread_of(cpu_active_mask, count) <= 1, settle_ms() * 2);
+	KT_EXPECT(t, ok);
+	KT_EXPECT(t, count[v] >= 1);
+	stop_spinners();
+}
+
+KTEST_SUITE(balance,
+	    KT_CASE(spread_pinned_then_unpinned),
+	    KT_CASE(weighted_by_load),
+	    KT_CASE(affinity_constrained),
+	    KT_CASE(newidle_pulls_on_exit),
+	    KT_CASE(nohz_kick_spreads),
+	    KT_CASE(active_balance_pushes),
+	    KT_CASE(inactive_cpu_gets_nothing));
