@@ -40,7 +40,9 @@ struct rq {
 	bool nohz_listed;		/* in nohz.idle_cpus_mask */
 	bool has_blocked_load;		/* idle with load left to decay (PELT) */
 	u64 idle_since;			/* ns, when the idle loop began; 0: not idle */
-	u64 wc_flagged;			/* idle_since of the period already counted */
+	u64 wc_window;			/* ns: first seen idle with work to take; 0: not */
+	u64 wc_window_seen;		/* ns: last check that saw it so */
+	u64 wc_flagged;			/* wc_window already counted */
 	/* Counters (schedstat, irqs) */
 	u64 balance_runs[CPU_MAX_IDLE_TYPES];	/* balance passes with this rq as dst */
 	u64 balance_irqs_off;		/* passes entered with IRQs masked: must stay 0 */

@@ -7,9 +7,16 @@
  * A tickless idle CPU cannot check itself, but the CPU holding the surplus
  * is busy and therefore ticks: the check runs on its tick, looking at the
  * other CPUs' idle_since stamps (set by the idle loop, cleared when it
- * switches to a task, nohz.c).  A violation is counted once per idle
- * period, on the idle CPU (rq->wc_violations), by whichever CPU sees it
- * first.
+ * switches to a task, nohz.c).
+ *
+ * The bound runs from the first check that saw the idle CPU with work it
+ * could take (rq->wc_window), not from the start of its idle period: a CPU
+ * idle for a second before the work appeared has had no chance to take it
+ * yet.  The window closes when the CPU runs a task (a new idle period), or
+ * when no check has seen the condition for WC_GAP_TICKS ticks (the surplus
+ * went away; a new one starts a new window).  A violation is counted once
+ * per window, on the idle CPU (rq->wc_violations), by whichever CPU sees
+ * it first.
  *
  * Cost: only on the tick of a CPU with two or more runnable tasks; one
  * pass over its queue under its lock (OR of the affinity masks) and one
@@ -17,6 +24,10 @@
  */
 #include "rq.h"
 #include "kernel.h"
+
+/* Checks run every tick of a busy CPU: a window not seen for this many
+ * ticks has ended (its surplus was spread or finished). */
+#define WC_GAP_TICKS 3
 
 /*
  * The bound: 100 ms, or 10 ticks at a slow tick rate.  Several periodic
@@ -49,7 +60,7 @@ static void surplus_allowed(struct rq *rq, cpumask_t *allowed)
  * unlocked.  'now' is the tick's sched_clock(). */
 void wc_check_tick(struct rq *rq, u64 now)
 {
-	u64 bound = wc_bound_ns(), t0, cost;
+	u64 bound = wc_bound_ns(), gap = WC_GAP_TICKS * (1000000000ULL / tick_hz), t0, cost;
 	cpumask_t allowed;
 	unsigned int cpu;
 
@@ -61,14 +72,25 @@ void wc_check_tick(struct rq *rq, u64 now)
 	cpumask_clear_cpu(rq->cpu, &allowed);
 	for_each_cpu(cpu, &allowed) {
 		struct rq *idle = cpu_rq(cpu);
-		u64 since = READ_ONCE(idle->idle_since), flagged;
+		u64 since = READ_ONCE(idle->idle_since), window, flagged;
 
-		if (!since || READ_ONCE(idle->nr_running) || now < since + bound)
+		if (!since || READ_ONCE(idle->nr_running))
+			continue;
+		window = READ_ONCE(idle->wc_window);
+		/* Several busy CPUs may race here: each writes a window start
+		 * from its own tick, all of them within a tick of the truth. */
+		if (window < since || (s64)(now - READ_ONCE(idle->wc_window_seen)) > (s64)gap) {
+			WRITE_ONCE(idle->wc_window, now);
+			WRITE_ONCE(idle->wc_window_seen, now);
+			continue;
+		}
+		WRITE_ONCE(idle->wc_window_seen, now);
+		if (now < window + bound)
 			continue;
 		flagged = READ_ONCE(idle->wc_flagged);
-		if (flagged == since)
-			continue;	/* this idle period is counted already */
-		if (__atomic_compare_exchange_n(&idle->wc_flagged, &flagged, since, false,
+		if (flagged == window)
+			continue;	/* this window is counted already */
+		if (__atomic_compare_exchange_n(&idle->wc_flagged, &flagged, window, false,
 						__ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			__atomic_fetch_add(&idle->wc_violations, 1, __ATOMIC_RELAXED);
 	}
