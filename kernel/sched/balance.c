@@ -138,6 +138,11 @@ static struct rq *find_busiest_queue(struct lb_env *env, const struct sched_grou
 
 		if (!cpumask_test_cpu(cpu, &env->cpus) || !cpu_active(cpu) || nr < 2)
 			continue;
+		/* A push is queued on its stopper: that CPU is being dealt
+		 * with.  A pull now could only race the push for the task it
+		 * preempts (queued for a moment), and the push would fail. */
+		if (READ_ONCE(cpu_rq(cpu)->active_balance))
+			continue;
 		v = env->type == migrate_task ? nr
 			: cpu_load(cpu) * SCHED_CAPACITY_SCALE / arch_scale_cpu_capacity(cpu);
 		if (v > best) {
