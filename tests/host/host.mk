@@ -36,6 +36,7 @@ HOST_TEST_BINS := \
 	$(HOST_OUT)/test_fdt_bad \
 	$(HOST_OUT)/test_fair \
 	$(HOST_OUT)/test_pelt \
+	$(HOST_OUT)/test_balance \
 	$(HOST_OUT)/test_topology
 HOST_TEST_SCRIPTS := tests/host/fdtget.t tests/host/fuzz_fdt.t tests/host/trace-tools.t
 HOST_TOOLS := $(HOST_OUT)/fdtquery $(HOST_OUT)/fuzz_fdt
@@ -125,6 +126,17 @@ $(HOST_OUT)/obj/test_pelt.o: tests/host/test_pelt.c | $(HOST_OUT)/obj
 
 $(HOST_OUT)/test_pelt: $(HOST_OUT)/obj/test_pelt.o $(HOST_OUT)/lib/fair.o $(HOST_OUT)/lib/pelt.o
 	$(HOST_CCLD) $^ -lcmocka -lm -o $@
+
+# The load balancer's imbalance arithmetic (kernel/sched/lb_calc.c, pure)
+# against brute-force and double-precision references.
+$(HOST_OUT)/lib/lb_calc.o: kernel/sched/lb_calc.c | $(HOST_OUT)/lib
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) -c $< -o $@
+
+$(HOST_OUT)/obj/test_balance.o: tests/host/test_balance.c | $(HOST_OUT)/obj
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_SAN) $(HOST_SCHED_CPPFLAGS) -c $< -o $@
+
+$(HOST_OUT)/test_balance: $(HOST_OUT)/obj/test_balance.o $(HOST_OUT)/lib/lb_calc.o
+	$(HOST_CCLD) $^ -lcmocka -o $@
 
 # Topology and domain building (arch/arm64/kernel/topology.c,
 # kernel/sched/topology.c) over made-up topologies and the cached DTBs.
