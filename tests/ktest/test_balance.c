@@ -353,12 +353,14 @@ static void nohz_kick_spreads(struct ktest *t)
 	if (tickless) {
 		u64 kicks = 0;
 
-		KT_EXPECT(t, lb_stats.moved[LB_NOHZ] > moved0);
+		/* The counter follows the move (after both locks are let
+		 * go): a liveness wait, not a second chance. */
+		KT_EXPECT(t, KT_WAIT_UNTIL(lb_stats.moved[LB_NOHZ] > moved0, KT_LIVENESS_MS));
 		for_each_possible_cpu(cpu)
 			kicks += READ_ONCE(cpu_rq(cpu)->ilb_kicks_sent);
 		KT_EXPECT(t, kicks > kicks0);
 	} else {
-		KT_EXPECT(t, lb_stats.moved[LB_PERIODIC] > per0);
+		KT_EXPECT(t, KT_WAIT_UNTIL(lb_stats.moved[LB_PERIODIC] > per0, KT_LIVENESS_MS));
 	}
 	stop_spinners();
 }
@@ -394,8 +396,10 @@ static void active_balance_pushes(struct ktest *t)
 	KT_NOTE("hog on cpu%u; pushes started %lu, moved by a push %lu", task_cpu(hog),
 		lb_stats.alb_started - act0, lb_stats.moved[LB_ACTIVE] - moved0);
 	KT_EXPECT(t, ok);
-	KT_EXPECT(t, lb_stats.alb_started > act0);
-	KT_EXPECT(t, lb_stats.moved[LB_ACTIVE] > moved0);
+	/* Counted by the starter after queueing, by the stopper under the
+	 * locks: both may trail the move by a moment. */
+	KT_EXPECT(t, KT_WAIT_UNTIL(lb_stats.alb_started > act0, KT_LIVENESS_MS));
+	KT_EXPECT(t, KT_WAIT_UNTIL(lb_stats.moved[LB_ACTIVE] > moved0, KT_LIVENESS_MS));
 	KT_EXPECT_EQ(t, task_cpu(spin[0]), a);
 	stop_spinners();
 }
