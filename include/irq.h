@@ -32,6 +32,11 @@ struct irqchip {
 	u32 (*ack)(unsigned int *intid);	/* returns the raw value for eoi */
 	void (*eoi)(u32 raw);
 	void (*send_sgi)(unsigned int sgi, unsigned int cpu);
+	/* Route SPI 'intid' to logical CPU 'cpu' (CPU hotplug). */
+	void (*set_affinity)(unsigned int intid, unsigned int cpu);
+	/* This CPU's interface stops signalling interrupts (it is going
+	 * offline); cpu_init turns it on again. */
+	void (*cpu_disable)(void);
 	/* Physical register windows, for the MMU to map as device memory. */
 	struct { u64 base, size; } regions[8];
 	int nr_regions;
@@ -52,6 +57,14 @@ int dt_irq_to_intid(const u32 *cells_be, bool *edge);
 
 void send_ipi(unsigned int cpu, enum ipi_type ipi);
 void send_ipi_mask(const cpumask_t *mask, enum ipi_type ipi);
+/* CPU hotplug, on the CPU going down with IRQs masked: route the SPIs
+ * that target it to the first other online CPU (printing each move), then
+ * switch its CPU interface off. */
+void irq_migrate_all_off_this_cpu(void);
+void irq_cpu_disable(void);
+/* Which logical CPU SPI 'intid' is routed to (for `irqs` and tests). */
+unsigned int irq_target_cpu(unsigned int intid);
+
 /* What a received IPI_PING does besides being counted (NULL: nothing).
  * fn runs in IRQ context on the receiving CPU. */
 void set_ipi_ping_hook(void (*fn)(void));

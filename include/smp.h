@@ -52,6 +52,8 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info,
 /* Runs on every online CPU in 'mask' except the caller, as on Linux. */
 void smp_call_function_many(const cpumask_t *mask, smp_call_func_t func, void *info, bool wait);
 void generic_smp_call_function_interrupt(void);
+/* CPU hotplug, dying CPU, IRQs masked: run the calls still queued here. */
+void smp_call_flush_this_cpu(void);
 
 void smp_init(void);		/* bring up secondaries (boot CPU) */
 void smp_stop_others(void);	/* IPI_STOP to all other online CPUs */

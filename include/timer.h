@@ -14,6 +14,7 @@ void timer_cpu_init(void);	/* start this CPU's tick */
  * at counter value cval (UINT64_MAX: none), or the periodic tick again. */
 void timer_program_oneshot(u64 cval);
 void timer_restart_tick(void);
+void timer_cpu_stop(void);	/* stop it: this CPU is going offline */
 
 static inline u64 ns_to_cycles(u64 ns) { return ns * timer_freq / 1000000000ULL; }
 /* Split so that neither the MHz rounding (62.5 MHz is not whole) nor the

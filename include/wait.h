@@ -90,6 +90,8 @@ void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *));
 void add_timer_ns(struct timer_list *t, u64 ns_from_now);
 /* Remove, and wait until a handler running on another CPU finished. */
 void del_timer_sync(struct timer_list *t);
+/* CPU hotplug: move a dead CPU's pending timers to this CPU. */
+void timers_migrate_from(unsigned int dead);
 void run_local_timers(void);		/* from the tick */
 u64 timer_next_expiry(void);		/* this CPU's first expiry, UINT64_MAX: none */
 unsigned int timers_pending_on(unsigned int cpu);

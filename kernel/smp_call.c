@@ -78,14 +78,31 @@ void generic_smp_call_function_interrupt(void)
 	}
 }
 
+/*
+ * CPU hotplug: the CPU going down runs what is still queued for it, under
+ * stop_machine after it left cpu_online_mask (Linux's smpcfd_dying_cpu).
+ * Nothing new can arrive: callers test cpu_online() with preemption off,
+ * and no CPU can be inside such a section while stop_machine runs.
+ */
+void smp_call_flush_this_cpu(void)
+{
+	generic_smp_call_function_interrupt();
+}
+
 int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, bool wait)
 {
 	unsigned long flags;
 
-	if (cpu >= NR_CPUS || !cpu_online(cpu))
+	if (cpu >= NR_CPUS)
 		return -ENXIO;
-	/* Our call slots are per CPU: stay on this one until done. */
+	/* Our call slots are per CPU: stay on this one until done.  With
+	 * preemption off, 'cpu' cannot go offline (that needs stop_machine,
+	 * which needs our CPU too) between the test and the queueing. */
 	preempt_disable();
+	if (!cpu_online(cpu)) {
+		preempt_enable();
+		return -ENXIO;
+	}
 	if (cpu == smp_processor_id()) {
 		flags = local_irq_save();
 		func(info);

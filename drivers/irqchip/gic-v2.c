@@ -102,6 +102,20 @@ static void gic_v2_send_sgi(unsigned int sgi, unsigned int cpu)
 	mmio_write32(gicd + GICD_SGIR, (cpu_data[cpu].gic_cpu_mask << 16) | sgi);
 }
 
+/* ITARGETSR is byte-addressable: one byte of CPU-interface bits per INTID. */
+static void gic_v2_set_affinity(unsigned int intid, unsigned int cpu)
+{
+	mmio_write8(gicd + GICD_ITARGETSR + intid, (u8)cpu_data[cpu].gic_cpu_mask);
+}
+
+/* Group 0/1 signalling off: this interface raises no more IRQs, and what
+ * is pending for it stays in the distributor (SGIs sent to it are lost
+ * with it, which is why cross-CPU calls to an offline CPU are refused). */
+static void gic_v2_cpu_disable(void)
+{
+	mmio_write32(gicc + GICC_CTLR, 0);
+}
+
 struct irqchip gic_v2_chip = {
 	.name = "GICv2",
 	.probe = gic_v2_probe,
@@ -112,6 +126,8 @@ struct irqchip gic_v2_chip = {
 	.ack = gic_v2_ack,
 	.eoi = gic_v2_eoi,
 	.send_sgi = gic_v2_send_sgi,
+	.set_affinity = gic_v2_set_affinity,
+	.cpu_disable = gic_v2_cpu_disable,
 };
 
 static int gic_v2_probe(const struct fdt *f, int node)

@@ -184,6 +184,31 @@ static void gic_v3_send_sgi(unsigned int sgi, unsigned int cpu)
 	isb();
 }
 
+/* SPIs are routed by affinity value, not by interface bits. */
+static void gic_v3_set_affinity(unsigned int intid, unsigned int cpu)
+{
+	mmio_write64(gicd + GICD_IROUTER + 8 * intid, mpidr_to_irouter(cpu_logical_map[cpu]));
+}
+
+/*
+ * Stop taking Group 1 interrupts, then tell the redistributor that this
+ * PE is going to sleep (GICR_WAKER.ProcessorSleep) and wait until it has
+ * quiesced (ChildrenAsleep): after that it forwards nothing to the CPU
+ * interface, and PSCI may power the core down.  gic_v3_cpu_init wakes it.
+ */
+static void gic_v3_cpu_disable(void)
+{
+	u64 rd = this_cpu()->gicr_base;
+
+	write_sysreg_s(ICC_IGRPEN1_EL1, 0);
+	isb();
+	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) | WAKER_PROCESSOR_SLEEP);
+	for (int i = 0; i < 1000000; i++)
+		if (mmio_read32(rd + GICR_WAKER) & WAKER_CHILDREN_ASLEEP)
+			return;
+	printk("gicv3: redistributor of CPU%u did not go to sleep\n", smp_processor_id());
+}
+
 static int gic_v3_probe(const struct fdt *f, int node);
 
 struct irqchip gic_v3_chip = {
@@ -196,6 +221,8 @@ struct irqchip gic_v3_chip = {
 	.ack = gic_v3_ack,
 	.eoi = gic_v3_eoi,
 	.send_sgi = gic_v3_send_sgi,
+	.set_affinity = gic_v3_set_affinity,
+	.cpu_disable = gic_v3_cpu_disable,
 };
 
 static int gic_v3_probe(const struct fdt *f, int node)

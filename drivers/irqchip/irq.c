@@ -28,6 +28,7 @@ void set_ipi_ping_hook(void (*fn)(void))
 static struct {
 	irq_handler_t fn;
 	void *arg;
+	u8 target;		/* SPIs: the logical CPU they are routed to */
 } handlers[NR_IRQS];
 
 static const struct {
@@ -80,8 +81,46 @@ int request_irq(unsigned int intid, irq_handler_t fn, void *arg, bool edge)
 		return -EINVAL;
 	handlers[intid].arg = arg;
 	handlers[intid].fn = fn;
+	if (intid >= 32) {
+		/* Route it here explicitly: the CPU it was routed to at boot
+		 * may have been taken offline since. */
+		irqchip->set_affinity(intid, smp_processor_id());
+		handlers[intid].target = (u8)smp_processor_id();
+	}
 	irqchip->enable(intid, edge);
 	return 0;
+}
+
+unsigned int irq_target_cpu(unsigned int intid)
+{
+	return intid < NR_IRQS ? READ_ONCE(handlers[intid].target) : 0;
+}
+
+/*
+ * Runs under stop_machine on the CPU going down, IRQs masked everywhere,
+ * after it has left cpu_online_mask: nobody requests or moves an IRQ
+ * meanwhile, so the table needs no lock.  An SPI that fires while it is
+ * being moved stays pending in the distributor and is delivered to its
+ * new target (the GIC keeps the pending state across a retarget).
+ */
+void irq_migrate_all_off_this_cpu(void)
+{
+	unsigned int self = smp_processor_id(), to = cpumask_first(cpu_online_mask);
+
+	if (to >= NR_CPUS || to == self)
+		return;		/* the last CPU: nowhere to go (never offlined) */
+	for (unsigned int intid = 32; intid < NR_IRQS; intid++) {
+		if (!handlers[intid].fn || handlers[intid].target != self)
+			continue;
+		irqchip->set_affinity(intid, to);
+		handlers[intid].target = (u8)to;
+		printk("irq: INTID %u moved from CPU%u to CPU%u\n", intid, self, to);
+	}
+}
+
+void irq_cpu_disable(void)
+{
+	irqchip->cpu_disable();
 }
 
 void irq_enable_local(unsigned int intid)

@@ -59,10 +59,18 @@ void add_timer_ns(struct timer_list *t, u64 ns)
 
 void del_timer_sync(struct timer_list *t)
 {
-	struct timer_base *b = &timer_bases[t->cpu];
 	unsigned long flags = local_irq_save();
+	struct timer_base *b;
 
-	arch_spin_lock(&b->lock);
+	/* The timer may be moved to another CPU's list (timers_migrate_from)
+	 * until we hold the lock of the list it is on: lock, recheck, retry. */
+	for (;;) {
+		b = &timer_bases[READ_ONCE(t->cpu)];
+		arch_spin_lock(&b->lock);
+		if (b == &timer_bases[t->cpu])
+			break;
+		arch_spin_unlock(&b->lock);
+	}
 	if (t->pending) {
 		list_del_init(&t->entry);
 		t->pending = false;
@@ -107,6 +115,35 @@ unsigned int timers_pending_on(unsigned int cpu)
 	arch_spin_unlock(&b->lock);
 	local_irq_restore(flags);
 	return n;
+ * CPU hotplug, on a surviving CPU once 'dead' has stopped (Linux's
+ * timers_dead_cpu): its pending timers move to this CPU's list, in expiry
+ * order, and fire from our tick.  IRQs are masked for both locks (the
+ * tick takes ours); the dead CPU takes neither any more.
+ */
+void timers_migrate_from(unsigned int dead)
+{
+	struct timer_base *from = &timer_bases[dead];
+	struct timer_base *to = &timer_bases[smp_processor_id()];
+	unsigned long flags = local_irq_save();
+
+	arch_spin_lock(&from->lock);
+	arch_spin_lock(&to->lock);
+	while (!list_empty(&from->pending)) {
+		struct timer_list *t = list_first_entry(&from->pending, struct timer_list, entry);
+		struct timer_list *pos;
+
+		list_del_init(&t->entry);
+		list_for_each_entry(pos, &to->pending, entry)
+			if (pos->expires > t->expires)
+				break;
+		list_add_tail(&t->entry, &pos->entry);
+		/* del_timer_sync finds the timer through t->cpu: it now
+		 * needs our lock, which we hold. */
+		WRITE_ONCE(t->cpu, smp_processor_id());
+	}
+	arch_spin_unlock(&to->lock);
+	arch_spin_unlock(&from->lock);
+	local_irq_restore(flags);
 }
 
 void run_local_timers(void)

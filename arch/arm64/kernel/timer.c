@@ -106,6 +106,13 @@ void timer_restart_tick(void)
 	timer_reload();
 }
 
+/* CPU hotplug, on the CPU going down, IRQs masked: no more ticks here. */
+void timer_cpu_stop(void)
+{
+	write_sysreg(cntv_ctl_el0, 0);	/* disabled */
+	isb();
+}
+
 void udelay(u64 us)
 {
 	u64 end = read_cntvct() + us * timer_freq / 1000000;
