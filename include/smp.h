@@ -56,6 +56,9 @@ void generic_smp_call_function_interrupt(void);
 void smp_call_flush_this_cpu(void);
 
 void smp_init(void);		/* bring up secondaries (boot CPU) */
+int boot_secondary(unsigned int cpu);	/* CPU_ON / release; no wait */
+extern u64 cpu_bringup_cycles[NR_CPUS];
+extern u64 boot_all_active_cycles;
 void smp_stop_others(void);	/* IPI_STOP to all other online CPUs */
 void __noreturn cpu_halt(void);	/* this CPU stops for good */
 

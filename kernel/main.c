@@ -18,9 +18,11 @@
 #include "sched.h"
 #include "shell.h"
 #include "smp.h"
+#include "cpuhp.h"
 #include "stop_machine.h"
 #include "timer.h"
 #include "topology.h"
+#include "sched/hotplug.h"
 #include "asm/irqflags.h"
 #include "asm/sysreg.h"
 
@@ -139,10 +141,12 @@ void start_kernel(u64 dtb_pa, u64 entry_el)
 	local_irq_enable();
 	printk("irq: %s, timer %lu Hz counter, tick %u Hz\n", irqchip->name, timer_freq, tick_hz);
 
+	cpuhp_boot_cpu_online();
 	system_state = SYSTEM_SMP;
 	smp_init();
-	/* Every CPU that came up is active: the first domains. */
-	if (rebuild_sched_domains())
+	/* Every CPU that came up is active: the first domains.  From here
+	 * on every change of cpu_active_mask rebuilds them (hotplug.c). */
+	if (sched_init_domains())
 		printk("sched: no sched domains; nothing will be balanced\n");
 
 	/* The first real task: the test run asked for on the command line,

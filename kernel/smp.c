@@ -14,6 +14,7 @@
 #include "sched.h"
 #include "stop_machine.h"
 #include "timer.h"
+#include "cpuhp.h"
 #include "asm/atomic.h"
 #include "asm/irqflags.h"
 #include "asm/sysreg.h"
@@ -129,69 +130,24 @@ publish:
 	init_cpu_present(&present);
 }
 
-#define BRINGUP_TIMEOUT_MS 1000
-
-static int boot_secondary(unsigned int cpu)
+/* Start 'cpu' at secondary_entry; cpuhp's bringup_cpu waits for it. */
+int boot_secondary(unsigned int cpu)
 {
-	u64 start, deadline;
-
 	cpu_data[cpu].park_on_arrival = false;
 	/* The new CPU reads these with its MMU and caches off. */
 	dcache_clean_inval_range((u64)cpu_logical_map, (u64)(cpu_logical_map + NR_CPUS));
 	dcache_clean_inval_range((u64)&mmu_boot_regs, (u64)(&mmu_boot_regs + 1));
 	dcache_clean_inval_range((u64)&cpu_data[cpu], (u64)(&cpu_data[cpu] + 1));
-
-	start = read_cntvct();
-	if (cpu_ops[cpu]->cpu_boot(cpu))
-		return -EIO;
-	deadline = start + timer_freq / 1000 * BRINGUP_TIMEOUT_MS;
-	while (!cpu_active(cpu)) {
-		if (read_cntvct() > deadline) {
-			/* If it turns up late it must not join: it parks itself. */
-			WRITE_ONCE(cpu_data[cpu].park_on_arrival, true);
-			dsb(sy);
-			if (cpu_active(cpu))
-				break;
-			printk("smp: CPU%u (MPIDR 0x%lx) did not come online within %d ms\n",
-			       cpu, cpu_logical_map[cpu], BRINGUP_TIMEOUT_MS);
-			return -ETIMEDOUT;
-		}
-		cpu_relax();
-	}
-	cpu_bringup_cycles[cpu] = read_cntvct() - start;
-	return 0;
+	return cpu_ops[cpu]->cpu_boot(cpu) ? -EIO : 0;
 }
 
 void smp_init(void)
 {
-	unsigned int cpu, up = 1, failed = 0;
-	u64 start = read_cntvct();
-
-	for_each_cpu(cpu, cpu_present_mask) {
-		if (cpu == 0)
-			continue;
-		if (up >= boot_params.maxcpus)
-			break;
-		/* Made here, where we may sleep; the CPU itself starts it
-		 * (secondary_start_kernel).  No cpus_write_lock() yet: nothing
-		 * can read the online mask under it before the first task. */
-		if (cpu_stop_create(cpu)) {
-			printk("smp: no memory for the stopper of CPU%u; not starting it\n", cpu);
-			failed++;
-			continue;
-		}
-		if (boot_secondary(cpu) == 0)
-			up++;
-		else
-			failed++;
-	}
-	boot_all_active_cycles = read_cntvct();
-	printk("smp: brought up %u of %u possible CPUs in %lu us%s\n", up,
-	       cpumask_weight(cpu_possible_mask), cycles_to_ns(boot_all_active_cycles - start) / 1000,
-	       failed ? " (some failed: see above)" : "");
+	cpuhp_bringup_secondaries();
 }
 
-/* C entry of a secondary CPU, on its own stack with the MMU on. */
+/* C entry of a secondary CPU, on its own stack with the MMU on: at boot,
+ * and again every time CPU hotplug brings it back. */
 void secondary_start_kernel(unsigned int cpu)
 {
 	struct cpu_data *cd = &cpu_data[cpu];
@@ -208,13 +164,8 @@ void secondary_start_kernel(unsigned int cpu)
 		cpu_ops[cpu]->cpu_die(cpu);
 	}
 	sched_init_secondary(cpu);	/* this flow becomes the idle task */
-	irq_cpu_init();
-	timer_cpu_init();
-	set_cpu_online(cpu, true);
-	/* Our stopper takes work before anyone may send us any: active
-	 * comes after it (Linux: stop_machine_unpark before activation). */
-	stop_machine_unpark(cpu);
-	set_cpu_active(cpu, true);
+	if (cpuhp_ap_startup(cpu))
+		cpuhp_idle_dead();	/* it undid its states; leave again */
 	local_irq_enable();
 	cpu_idle();
 }

@@ -44,6 +44,7 @@
 #include "trace.h"
 #include "softirq.h"
 #include "wait.h"
+#include "cpuhp.h"
 #include "asm/irqflags.h"
 
 struct rq runqueues[NR_CPUS];
@@ -228,7 +229,7 @@ static struct task_struct *pick_next_task(struct rq *rq, struct task_struct *pre
 		put_prev_fair(rq, prev);
 	if (rq->stop && rq->stop->on_rq)
 		return rq->stop;
-	next = pick_next_fair(rq);
+	next = unlikely(rq->balance_push) ? pick_next_fair_pinned(rq) : pick_next_fair(rq);
 	return next ? next : rq->idle;
 }
 
@@ -436,11 +437,32 @@ static void wait_task_off_cpu(struct task_struct *p)
  * off (it masks them itself), no runqueue lock held (it takes p->pi_lock
  * and one).  Returns 1 if p was woken, 0 if it was not in such a state.
  */
+/*
+ * Choose p's CPU and lock its runqueue.  The choice reads cpu_active_mask
+ * without a lock, so it is checked again under the runqueue's lock, which
+ * a CPU leaving the active mask holds while it does (kernel/sched/
+ * hotplug.c): a placement either lands before the CPU left (and that
+ * CPU's sweep moves the task on) or sees it gone and chooses again.
+ * Bound per-CPU threads go to their CPU whatever it is doing.  Caller
+ * holds p->pi_lock, IRQs masked.
+ */
+static struct rq *lock_placement_rq(struct task_struct *p, unsigned int prev)
+{
+	for (;;) {
+		unsigned int cpu = (unsigned int)select_task_rq(p, prev);
+		struct rq *rq = cpu_rq(cpu);
+
+		arch_spin_lock(&rq->lock);
+		if ((p->flags & PF_NO_SETAFFINITY) || is_cpu_allowed(p, cpu))
+			return rq;
+		arch_spin_unlock(&rq->lock);
+	}
+}
+
 static int try_to_wake_up(struct task_struct *p, unsigned int state)
 {
 	unsigned long flags;
 	struct rq *rq;
-	int cpu;
 
 	spin_lock_irqsave(&p->pi_lock, flags);
 	/* Full barrier: the caller's store that makes p's wait condition
@@ -477,10 +499,8 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
 	smp_rmb();
 	wait_task_off_cpu(p);
 	/* Off every runqueue and every CPU, pi_lock held: rule (a). */
-	cpu = select_task_rq(p, task_cpu(p));
-	rq = cpu_rq(cpu);
-	arch_spin_lock(&rq->lock);
-	set_task_cpu(p, (unsigned int)cpu, "wakeup");
+	rq = lock_placement_rq(p, task_cpu(p));
+	set_task_cpu(p, rq->cpu, "wakeup");
 	WRITE_ONCE(p->state, TASK_RUNNING);
 	trace_sched_wakeup(p);
 	activate_task(rq, p, true);
@@ -496,7 +516,6 @@ void wake_up_new_task(struct task_struct *p)
 {
 	unsigned long flags;
 	struct rq *rq;
-	int cpu;
 
 	spin_lock_irqsave(&p->pi_lock, flags);
 	if (p->state != TASK_NEW) {	/* someone else started it first */
@@ -506,10 +525,8 @@ void wake_up_new_task(struct task_struct *p)
 	/* Its first switch-in lands in schedule_tail(), which drops what
 	 * __schedule would have held (Linux: FORK_PREEMPT_COUNT). */
 	p->thread_info.preempt_count = FORK_PREEMPT_COUNT;
-	cpu = select_task_rq(p, smp_processor_id());
-	rq = cpu_rq(cpu);
-	arch_spin_lock(&rq->lock);
-	set_task_cpu(p, (unsigned int)cpu, "new");
+	rq = lock_placement_rq(p, smp_processor_id());
+	set_task_cpu(p, rq->cpu, "new");
 	WRITE_ONCE(p->state, TASK_RUNNING);
 	activate_task(rq, p, false);
 	trace_sched_wakeup_new(p);
@@ -564,6 +581,10 @@ int set_user_nice(struct task_struct *p, int nice)
 void __noreturn cpu_idle(void)
 {
 	for (;;) {
+		/* Taken offline: everything has left, our stopper has parked,
+		 * only this loop is left to switch the CPU off (cpuhp.c). */
+		if (unlikely(!cpu_online(smp_processor_id())) && system_state == SYSTEM_SMP)
+			cpuhp_idle_dead();
 		local_irq_disable();
 		/* Deferred actions an interrupt left over (kernel/softirq.c). */
 		if (local_softirq_pending())
@@ -641,8 +662,16 @@ void sched_init(void)
 	adopt_idle(0);
 }
 
+/* At boot, and again each time hotplug brings the CPU back: the idle task
+ * is reused (it was switched out of nothing: it was running when the CPU
+ * went off), so it joins the task list only once. */
 void sched_init_secondary(unsigned int cpu)
 {
+	static bool listed[NR_CPUS];
+
 	adopt_idle(cpu);
-	task_list_add(&idle_tasks[cpu]);
+	if (!listed[cpu]) {
+		listed[cpu] = true;
+		task_list_add(&idle_tasks[cpu]);
+	}
 }

@@ -131,6 +131,20 @@ void put_prev_fair(struct rq *rq, struct task_struct *p)
 	queue_insert(rq, p);
 }
 
+/* A CPU going offline (rq->balance_push) runs only the per-CPU threads
+ * bound to it: the first of those in the queue, or nobody. */
+struct task_struct *pick_next_fair_pinned(struct rq *rq)
+{
+	struct task_struct *p;
+
+	list_for_each_entry(p, &rq->queue, run_node)
+		if (p->flags & PF_NO_SETAFFINITY) {
+			list_del_init(&p->run_node);
+			return p;
+		}
+	return NULL;
+}
+
 struct task_struct *pick_next_fair(struct rq *rq)
 {
 	struct task_struct *p;

@@ -23,7 +23,7 @@ static unsigned int cpu_cluster(unsigned int cpu)
 	return (unsigned int)((cpu_logical_map[cpu] >> 8) & 0xff);
 }
 
-static bool is_cpu_allowed(struct task_struct *p, unsigned int cpu)
+bool is_cpu_allowed(struct task_struct *p, unsigned int cpu)
 {
 	if (!cpumask_test_cpu(cpu, &p->cpus_allowed))
 		return false;
@@ -48,7 +48,9 @@ int select_fallback_rq(unsigned int cpu, struct task_struct *p)
 			return (int)c;
 	if (p->flags & PF_NO_SETAFFINITY)
 		return (int)cpu;	/* its CPU is going away with it */
-	cpumask_copy(&p->cpus_allowed, cpu_active_mask);
+	/* As Linux does: every possible CPU, so that it can return to its
+	 * CPU when that comes back; for now the first active one. */
+	cpumask_copy(&p->cpus_allowed, cpu_possible_mask);
 	c = cpumask_first(cpu_active_mask);
 	printk("task %d (%s) no longer affine to cpu%u\n", p->pid, p->comm, cpu);
 	return (int)c;

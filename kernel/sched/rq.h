@@ -67,10 +67,12 @@ struct rq {
 	u64 idle_stamp;			/* ns: went idle (newidle), 0: not idle; our lock */
 	u64 avg_idle;			/* ns: smoothed length of our idle periods */
 	u64 max_idle_balance_cost;	/* ns: the dearest newidle pass, decaying */
+	bool balance_push;		/* going offline: run no movable task (hotplug.c) */
 };
 
 extern struct rq runqueues[NR_CPUS];
 #define cpu_rq(c) (&runqueues[(c)])
+#define this_rq() cpu_rq(smp_processor_id())
 
 #define SCHED_LATENCY_NS 6000000ULL		/* every runnable task runs within this */
 #define SCHED_MIN_GRANULARITY_NS 750000ULL	/* never slice thinner than this */
@@ -95,6 +97,7 @@ void make_relative(struct rq *rq, struct task_struct *p);
 void check_preempt_tick(struct rq *rq);
 bool wakeup_preempts(struct rq *rq, struct task_struct *p);
 void yield_fair(struct rq *rq);
+struct task_struct *pick_next_fair_pinned(struct rq *rq);
 
 /* core.c */
 void resched_curr(struct rq *rq);
@@ -111,6 +114,8 @@ void sched_trace_switch(struct task_struct *prev, struct task_struct *next);
 
 /* migrate.c */
 int select_task_rq(struct task_struct *p, unsigned int prev_cpu);
+/* p may run on cpu now: in its mask, and active (per-CPU threads: online). */
+bool is_cpu_allowed(struct task_struct *p, unsigned int cpu);
 void detach_task(struct rq *src, struct task_struct *p, unsigned int dst_cpu, const char *reason);
 void attach_task(struct rq *dst, struct task_struct *p);
 struct rq *move_queued_task(struct rq *src, struct task_struct *p, unsigned int dst_cpu,

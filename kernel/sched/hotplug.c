@@ -1,0 +1,146 @@
+/*
+ * The scheduler's side of CPU hotplug (kernel/sched/hotplug.h).
+ *
+ * Going down, in the order kernel/cpuhp.c calls them:
+ *   sched_cpu_deactivate  the CPU leaves cpu_active_mask under its own
+ *                         runqueue lock and its runqueue starts refusing
+ *                         work (rq->balance_push); then the sched domains
+ *                         are rebuilt without it.
+ *   sched_cpu_wait_empty  its stopper pushes every movable task away.
+ *   sched_cpu_dying       once the CPU is off: nothing may be left.
+ * Coming up, sched_cpu_activate undoes the first; the balancer then moves
+ * work onto the CPU by itself.
+ *
+ * Why nothing can slip back in between: every path that puts a task on a
+ * runqueue other than its own checks is_cpu_allowed() (active, or online
+ * for per-CPU threads) while holding that runqueue's lock, and the CPU
+ * leaves the active mask while we hold the same lock.  A placement either
+ * finished before (the task is queued there and the sweep moves it), or
+ * sees the CPU inactive and goes elsewhere.  And with rq->balance_push set,
+ * the CPU itself no longer switches to a movable task (pick_next_task), so
+ * nothing runs anew on an inactive CPU.
+ */
+#include "rq.h"
+#include "hotplug.h"
+#include "kernel.h"
+#include "stop_machine.h"
+#include "topology.h"
+#include "asm/irqflags.h"
+
+/* Under the CPU's runqueue lock: see the comment at the top. */
+static void set_rq_online(unsigned int cpu, bool on)
+{
+	struct rq *rq = cpu_rq(cpu);
+	unsigned long flags = local_irq_save();
+
+	arch_spin_lock(&rq->lock);
+	WRITE_ONCE(rq->balance_push, !on);
+	set_cpu_active(cpu, on);
+	arch_spin_unlock(&rq->lock);
+	local_irq_restore(flags);
+}
+
+/* Boot brings every CPU up before the first domains exist: building them
+ * once at the end (sched_init_domains) beats rebuilding per CPU. */
+static bool domains_ready;
+
+int sched_init_domains(void)
+{
+	int ret = rebuild_sched_domains();
+
+	domains_ready = true;
+	return ret;
+}
+
+int sched_cpu_activate(unsigned int cpu)
+{
+	set_rq_online(cpu, true);
+	return domains_ready ? rebuild_sched_domains() : 0;
+}
+
+int sched_cpu_deactivate(unsigned int cpu)
+{
+	int ret;
+
+	set_rq_online(cpu, false);
+	/* Returns once no CPU can still be walking the old domains, which
+	 * still span this CPU (the grace period, docs/balance.md).  If no
+	 * new set can be built, the rollback makes the CPU active again. */
+	ret = rebuild_sched_domains();
+	return ret;
+}
+
+/* The first queued task that may leave (not a per-CPU thread); rq locked. */
+static struct task_struct *first_movable(struct rq *rq)
+{
+	struct task_struct *p;
+
+	list_for_each_entry(p, &rq->queue, run_node)
+		if (!(p->flags & PF_NO_SETAFFINITY))
+			return p;
+	return NULL;
+}
+
+#define PUSH_ATTEMPTS 100000	/* a bug guard, far above any real load */
+
+/*
+ * On the stopper of the CPU going down: it preempted whatever ran, so every
+ * task there is merely queued now.  Move each to an allowed active CPU, or
+ * through select_fallback_rq() if it has none (which may widen its mask:
+ * that needs p->pi_lock, so each task is locked the task_rq_lock() way).
+ */
+static int push_all_away(void *arg)
+{
+	unsigned int cpu = smp_processor_id();
+	struct rq *rq = cpu_rq(cpu);
+	int attempts = 0;
+
+	(void)arg;
+	for (;;) {
+		struct task_struct *p;
+		unsigned long flags;
+		struct rq *prq;
+
+		flags = local_irq_save();
+		arch_spin_lock(&rq->lock);
+		p = first_movable(rq);
+		if (p)
+			get_task_struct(p);
+		arch_spin_unlock(&rq->lock);
+		local_irq_restore(flags);
+		if (!p)
+			return 0;
+		prq = task_rq_lock(p, &flags);
+		if (prq == rq && task_on_rq_queued(p) && prq->curr != p)
+			prq = move_queued_task(prq, p, (unsigned int)select_task_rq(p, cpu), "hotplug");
+		task_rq_unlock(prq, p, flags);
+		put_task_struct(p);
+		if (++attempts > PUSH_ATTEMPTS)
+			return -EBUSY;
+	}
+}
+
+int sched_cpu_wait_empty(unsigned int cpu)
+{
+	return stop_one_cpu(cpu, push_all_away, NULL);
+}
+
+int sched_cpu_dying(unsigned int cpu)
+{
+	struct rq *rq = cpu_rq(cpu);
+	unsigned long flags = local_irq_save();
+	struct task_struct *left;
+	unsigned int nr;
+
+	arch_spin_lock(&rq->lock);
+	nr = rq->nr_running;
+	left = first_movable(rq);
+	arch_spin_unlock(&rq->lock);
+	local_irq_restore(flags);
+	if (nr || left) {
+		printk("cpuhp: CPU%u went off with %u task(s) on its runqueue (first: %d %s)\n",
+		       cpu, nr, left ? left->pid : -1, left ? left->comm : "-");
+		return -EBUSY;	/* the rollback brings it back up to run them */
+	}
+	return 0;
+}
