@@ -21,8 +21,8 @@ enum cpuhp_state {
 	CPUHP_TIMERS_PREPARE,	/* BP  down: move the dead CPU's timers */
 	CPUHP_SCHED_DEAD,	/* BP  down: its runqueue must be empty */
 	CPUHP_BRINGUP_CPU,	/* BP  up: CPU_ON, wait for it; down: wait until it is off */
-	CPUHP_AP_TIMER_STARTING,	/* AP  its tick */
 	CPUHP_AP_IRQ_STARTING,	/* AP  GIC CPU interface; down: SPIs move away */
+	CPUHP_AP_TIMER_STARTING,	/* AP  its tick (a PPI: needs the GIC first) */
 	CPUHP_AP_SMPCFD_DYING,	/* AP  down: run cross-CPU calls still queued */
 	CPUHP_AP_ONLINE,	/* AP  cpu_online_mask */
 	CPUHP_AP_SMPBOOT_THREADS,	/* BP  per-CPU threads unparked / parked */

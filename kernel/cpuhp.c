@@ -73,8 +73,8 @@ static const struct cpuhp_step {
 	[CPUHP_TIMERS_PREPARE] = { "timers:prepare", NULL, timers_dead },
 	[CPUHP_SCHED_DEAD] = { "sched:dead", NULL, sched_cpu_dying },
 	[CPUHP_BRINGUP_CPU] = { "cpu:bringup", bringup_cpu, takedown_cpu },
-	[CPUHP_AP_TIMER_STARTING] = { "ap:timer", ap_timer_startup, ap_timer_teardown },
 	[CPUHP_AP_IRQ_STARTING] = { "ap:irq", ap_irq_startup, ap_irq_teardown },
+	[CPUHP_AP_TIMER_STARTING] = { "ap:timer", ap_timer_startup, ap_timer_teardown },
 	[CPUHP_AP_SMPCFD_DYING] = { "ap:smpcfd", NULL, ap_smpcfd_teardown },
 	[CPUHP_AP_ONLINE] = { "ap:online", ap_online_startup, ap_online_teardown },
 	[CPUHP_AP_SMPBOOT_THREADS] = { "smpboot:threads", smpboot_unpark_threads, smpboot_park_threads },
@@ -164,7 +164,7 @@ static int ap_walk(unsigned int cpu, int from, int to, bool up)
 int cpuhp_ap_startup(unsigned int cpu)
 {
 	struct cpuhp_cpu_state *st = &cpuhp[cpu];
-	int ret = ap_walk(cpu, CPUHP_AP_TIMER_STARTING, CPUHP_AP_ONLINE, true);
+	int ret = ap_walk(cpu, CPUHP_AP_IRQ_STARTING, CPUHP_AP_ONLINE, true);
 
 	st->ap_ret = ret;
 	/* Pairs with the acquire in wait_for_ap(): the verdict and the
@@ -219,6 +219,9 @@ static int bringup_cpu(unsigned int cpu)
 		cpu_ops[cpu]->cpu_kill(cpu);
 		return st->ap_ret;
 	}
+	/* Its stopper comes back with it, as it left with it (take_cpu_down):
+	 * from here on the CPU can always be taken down again. */
+	stop_machine_unpark(cpu);
 	cpu_bringup_cycles[cpu] = read_cntvct() - start;
 	return 0;
 }
@@ -227,7 +230,7 @@ static int bringup_cpu(unsigned int cpu)
 static int take_cpu_down(void *arg)
 {
 	unsigned int cpu = smp_processor_id();
-	int ret = ap_walk(cpu, CPUHP_AP_ONLINE, CPUHP_AP_TIMER_STARTING, false);
+	int ret = ap_walk(cpu, CPUHP_AP_ONLINE, CPUHP_AP_IRQ_STARTING, false);
 
 	if (ret)
 		return ret;
@@ -278,11 +281,12 @@ void __noreturn cpuhp_idle_dead(void)
 static int cpuhp_walk(unsigned int cpu, int target, bool rollback)
 {
 	struct cpuhp_cpu_state *st = &cpuhp[cpu];
-	int start = st->state, ret = 0;
+	int start = st->state, ret = 0, s = start;
 
 	while (!ret && st->state != target) {
 		bool up = st->state < target;
-		int s = up ? st->state + 1 : st->state;
+
+		s = up ? st->state + 1 : st->state;
 
 		if (is_ap_state(s))
 			s = CPUHP_BRINGUP_CPU;	/* the AP block is inside it */
@@ -294,8 +298,8 @@ static int cpuhp_walk(unsigned int cpu, int target, bool rollback)
 	}
 	if (ret && rollback) {
 		printk("cpuhp: CPU%u %s failed at %s (%d); rolling back to %s\n", cpu,
-		       target > start ? "online" : "offline", cpuhp_state_name(st->state + (target < start)),
-		       ret, cpuhp_state_name(start));
+		       target > start ? "online" : "offline", cpuhp_state_name(s), ret,
+		       cpuhp_state_name(start));
 		if (cpuhp_walk(cpu, start, false))
 			panic("cpuhp: CPU%u cannot be restored to %s", cpu, cpuhp_state_name(start));
 	}

@@ -103,8 +103,6 @@ int smpboot_unpark_threads(unsigned int cpu)
 	struct smp_hotplug_thread *ht;
 	int ret = 0;
 
-	/* The stopper first: everything after this may need it. */
-	stop_machine_unpark(cpu);
 	mutex_lock(&smpboot_lock);
 	list_for_each_entry(ht, &hotplug_threads, list) {
 		ret = unpark_one(ht, cpu);
