@@ -26,13 +26,12 @@
 #include "trace.h"
 #include "wait.h"
 #include "sched/hotplug.h"
-void trace_cpuhp_enter(unsigned int cpu, bool up, int state, const char *name);
-void trace_cpuhp_exit(unsigned int cpu, bool up, int state, const char *name, int ret);
 
 #define AP_WAIT_MS 1000		/* how long a CPU may take to come or go */
 
 static struct cpuhp_cpu_state {
 	int state;		/* the highest state whose startup has run */
+	int target;		/* where the operation in progress goes */
 	int fail;		/* fault injection: this state's next callback fails */
 	int ap_ret;		/* the AP's verdict on its startup block ... */
 	bool ap_done;		/* ... published by this flag (release) */
@@ -126,14 +125,15 @@ static int cpuhp_invoke(unsigned int cpu, int state, bool up)
 	int (*cb)(unsigned int) = up ? s->startup : s->teardown;
 	int ret = 0;
 
-	trace_cpuhp_enter(cpu, up, state, s->name);
+	trace_cpuhp_enter(cpu, READ_ONCE(cpuhp[cpu].target), state, s->name);
 	if (READ_ONCE(cpuhp[cpu].fail) == state) {
 		WRITE_ONCE(cpuhp[cpu].fail, -1);
 		ret = -EAGAIN;
 	} else if (cb) {
 		ret = cb(cpu);
 	}
-	trace_cpuhp_exit(cpu, up, state, s->name, ret);
+	/* Like Linux's, the state the CPU is in once this step is done. */
+	trace_cpuhp_exit(cpu, ret ? READ_ONCE(cpuhp[cpu].state) : up ? state : state - 1, state, ret);
 	return ret;
 }
 
@@ -283,6 +283,7 @@ static int cpuhp_walk(unsigned int cpu, int target, bool rollback)
 	struct cpuhp_cpu_state *st = &cpuhp[cpu];
 	int start = st->state, ret = 0, s = start;
 
+	WRITE_ONCE(st->target, target);
 	while (!ret && st->state != target) {
 		bool up = st->state < target;
 

@@ -25,5 +25,3 @@ void stop_machine_unpark(unsigned int cpu)
 	if (cpu_rq(cpu)->stop)
 		kthread_unpark(cpu_rq(cpu)->stop);
 }
-void trace_cpuhp_enter(unsigned int cpu, bool up, int state, const char *name) {}
-void trace_cpuhp_exit(unsigned int cpu, bool up, int state, const char *name, int ret) {}
