@@ -153,6 +153,8 @@ void resched_cpu(unsigned int cpu);
 bool idle_cpu(unsigned int cpu);
 unsigned int nr_running_on(unsigned int cpu);
 int set_user_nice(struct task_struct *p, int nice);
+int sched_boost_current(void);		/* hotplug's control task: see core.c */
+void sched_unboost_current(int nice);
 
 #define set_current_state(s) do { WRITE_ONCE(current->state, (s)); smp_mb(); } while (0)
 #define __set_current_state(s) WRITE_ONCE(current->state, (s))

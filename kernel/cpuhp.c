@@ -317,10 +317,11 @@ static int check_cpu(unsigned int cpu)
 int cpu_down(unsigned int cpu)
 {
 	u64 t0;
-	int ret = check_cpu(cpu);
+	int nice, ret = check_cpu(cpu);
 
 	if (ret)
 		return ret;
+	nice = sched_boost_current();
 	cpus_write_lock();
 	if (cpuhp[cpu].state == CPUHP_OFFLINE) {
 		ret = -EALREADY;
@@ -333,16 +334,18 @@ int cpu_down(unsigned int cpu)
 			cpuhp[cpu].down_ns = cycles_to_ns(read_cntvct() - t0);
 	}
 	cpus_write_unlock();
+	sched_unboost_current(nice);
 	return ret;
 }
 
 int cpu_up(unsigned int cpu)
 {
 	u64 t0;
-	int ret = check_cpu(cpu);
+	int nice, ret = check_cpu(cpu);
 
 	if (ret)
 		return ret;
+	nice = sched_boost_current();
 	cpus_write_lock();
 	if (cpuhp[cpu].state == CPUHP_ONLINE) {
 		ret = -EALREADY;
@@ -353,6 +356,7 @@ int cpu_up(unsigned int cpu)
 			cpuhp[cpu].up_ns = cycles_to_ns(read_cntvct() - t0);
 	}
 	cpus_write_unlock();
+	sched_unboost_current(nice);
 	return ret;
 }
 

@@ -122,6 +122,7 @@ static int cmd_bench(int argc, char **argv)
 		print_rate("idle_ticks_nohz_on", bench_idle_ticks_per_s_x10(true));
 		print_rate("idle_ticks_nohz_off", bench_idle_ticks_per_s_x10(false));
 	}
+	bench_hotplug();
 	return 0;
 }
 SHELL_CMD(bench, cmd_bench, "", "print the benchmark figures (run under --icount)");

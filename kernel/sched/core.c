@@ -578,6 +578,41 @@ int set_user_nice(struct task_struct *p, int nice)
 	return 0;
 }
 
+/*
+ * For the task driving a CPU hotplug operation (kernel/cpuhp.c), which
+ * waits for other CPUs several times and must get its CPU back at once
+ * each time it is woken or a stopper is done with it.  Linux runs those
+ * steps in SCHED_FIFO threads; we have one fair class, so the task gets
+ * the heaviest weight (nice -20) and, once, the place in the queue of a
+ * task that has just woken from a long sleep (half a latency period
+ * before min_vruntime).  Context: task, may sleep.  Returns the nice level
+ * to give back to sched_unboost_current().
+ */
+int sched_boost_current(void)
+{
+	struct task_struct *p = current;
+	int nice = p->nice;
+	unsigned long flags;
+	struct rq *rq;
+
+	if (!task_is_fair(p))
+		return nice;
+	set_user_nice(p, NICE_MIN);
+	rq = task_rq_lock(p, &flags);
+	update_curr(rq);
+	/* p is rq->curr, so not in the queue: its key may change. */
+	if ((s64)(p->vruntime - (rq->min_vruntime - SCHED_LATENCY_NS / 2)) > 0)
+		p->vruntime = rq->min_vruntime - SCHED_LATENCY_NS / 2;
+	task_rq_unlock(rq, p, flags);
+	return nice;
+}
+
+void sched_unboost_current(int nice)
+{
+	if (task_is_fair(current))
+		set_user_nice(current, nice);
+}
+
 void __noreturn cpu_idle(void)
 {
 	for (;;) {
