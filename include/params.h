@@ -10,6 +10,7 @@ struct boot_params {
 	const char *ktest;		/* suites to run at boot, NULL = none */
 	const char *run;		/* rondo.run: shell commands at boot, NULL = none */
 	bool nohz;			/* idle CPUs stop their tick (nohz=off: they don't) */
+	const char *cpuhp_fail;		/* cpuhp.fail=CPU:STATE (kernel/cpuhp.c), NULL = none */
 	char cmdline[512];
 };
 

@@ -32,6 +32,7 @@
 static struct cpuhp_cpu_state {
 	int state;		/* the highest state whose startup has run */
 	int target;		/* where the operation in progress goes */
+	int ap_failed;		/* the AP state that failed, for the report */
 	int fail;		/* fault injection: this state's next callback fails */
 	int ap_ret;		/* the AP's verdict on its startup block ... */
 	bool ap_done;		/* ... published by this flag (release) */
@@ -149,6 +150,7 @@ static int ap_walk(unsigned int cpu, int from, int to, bool up)
 		int ret = cpuhp_invoke(cpu, s, up);
 
 		if (ret) {
+			st->ap_failed = s;
 			/* Undo, in reverse, the callbacks this walk ran. */
 			for (int u = s - step; up ? u >= from : u <= from; u -= step)
 				cpuhp_invoke(cpu, u, !up);
@@ -284,6 +286,7 @@ static int cpuhp_walk(unsigned int cpu, int target, bool rollback)
 	int start = st->state, ret = 0, s = start;
 
 	WRITE_ONCE(st->target, target);
+	st->ap_failed = -1;
 	while (!ret && st->state != target) {
 		bool up = st->state < target;
 
@@ -299,7 +302,8 @@ static int cpuhp_walk(unsigned int cpu, int target, bool rollback)
 	}
 	if (ret && rollback) {
 		printk("cpuhp: CPU%u %s failed at %s (%d); rolling back to %s\n", cpu,
-		       target > start ? "online" : "offline", cpuhp_state_name(s), ret,
+		       target > start ? "online" : "offline",
+		       cpuhp_state_name(s == CPUHP_BRINGUP_CPU && st->ap_failed >= 0 ? st->ap_failed : s), ret,
 		       cpuhp_state_name(start));
 		if (cpuhp_walk(cpu, start, false))
 			panic("cpuhp: CPU%u cannot be restored to %s", cpu, cpuhp_state_name(start));
@@ -360,10 +364,34 @@ int cpu_up(unsigned int cpu)
 	return ret;
 }
 
+/* cpuhp.fail=CPU:STATE on the command line: as `hotplug fail CPU STATE`. */
+static void apply_boot_fail(const char *arg)
+{
+	char state[32];
+	const char *colon = arg ? strchr(arg, ':') : NULL;
+	unsigned long cpu;
+	char num[8];
+
+	if (!arg)
+		return;
+	if (colon && (size_t)(colon - arg) < sizeof(num) && strlen(colon + 1) < sizeof(state)) {
+		memcpy(num, arg, (size_t)(colon - arg));
+		num[colon - arg] = '\0';
+		strlcpy(state, colon + 1, sizeof(state));
+		if (!kstrtoul(num, 10, &cpu) && cpu < NR_CPUS &&
+		    !cpuhp_set_fail((unsigned int)cpu, cpuhp_state_by_name(state))) {
+			printk("cpuhp: the next callback of %s on CPU%lu will fail\n", state, cpu);
+			return;
+		}
+	}
+	printk("bootargs: cpuhp.fail=%s: want CPU:STATE with a state from 'hotplug states'\n", arg);
+}
+
 /* start_kernel brought the boot CPU up by hand, in the same order. */
 void cpuhp_boot_cpu_online(void)
 {
 	cpuhp[0].state = CPUHP_ONLINE;
+	apply_boot_fail(boot_params.cpuhp_fail);
 }
 
 void cpuhp_bringup_secondaries(void)

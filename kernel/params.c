@@ -1,8 +1,9 @@
 /*
  * Boot arguments, from /chosen/bootargs (QEMU -append, U-Boot bootargs,
  * the Pi's cmdline.txt).  Understood: maxcpus=N, nosmp, hz=N, ktest=LIST,
- * rondo.run="CMD; CMD", nohz=on|off.  As on Linux, a value may be
- * double-quoted to hold spaces: key="a b" (the quotes are removed).
+ * rondo.run="CMD; CMD", nohz=on|off, cpuhp.fail=CPU:STATE.  As on Linux,
+ * a value may be double-quoted to hold spaces: key="a b" (the quotes are
+ * removed).
  */
 #include "params.h"
 #include "kernel.h"
@@ -59,6 +60,9 @@ static void parse_one(char *word)
 			boot_params.run = val;
 		else
 			printk("bootargs: rondo.run needs commands, like rondo.run=\"cpus; ps\"\n");
+	} else if (!strcmp(word, "cpuhp.fail")) {
+		/* Checked once the CPUs and states are known (cpuhp.c). */
+		boot_params.cpuhp_fail = val;
 	} else if (!strcmp(word, "console") || !strcmp(word, "earlycon") ||
 		   !strcmp(word, "root") || !strcmp(word, "rootwait")) {
 		/* Linux's: boot loaders add them; nothing to do here. */
