@@ -42,12 +42,4 @@ int stop_cpus(const cpumask_t *mask, cpu_stop_fn_t fn, void *arg);
 int stop_machine(cpu_stop_fn_t fn, void *data, const cpumask_t *cpus);
 int stop_machine_cpuslocked(cpu_stop_fn_t fn, void *data, const cpumask_t *cpus);
 
-/* TEMPORARY declarations (shim) */
-int stop_machine_cpuslocked(cpu_stop_fn_t fn, void *data, const cpumask_t *cpus);
-void stop_machine_park(unsigned int cpu);
-void stop_machine_unpark(unsigned int cpu);
-void cpus_read_lock(void);
-void cpus_read_unlock(void);
-void cpus_write_lock(void);
-void cpus_write_unlock(void);
 #endif

@@ -16,6 +16,7 @@
  * and waits until it has powered off.
  */
 #include "cpuhp.h"
+#include "cpu.h"
 #include "cpu_ops.h"
 #include "irq.h"
 #include "kernel.h"

@@ -7,6 +7,7 @@
  * is special: it parks itself last, inside the takedown (kernel/cpuhp.c).
  */
 #include "smpboot.h"
+#include "cpu.h"
 #include "kernel.h"
 #include "kthread.h"
 #include "smp.h"
