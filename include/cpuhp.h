@@ -25,11 +25,13 @@ enum cpuhp_state {
 	CPUHP_AP_TIMER_STARTING,	/* AP  its tick (a PPI: needs the GIC first) */
 	CPUHP_AP_SMPCFD_DYING,	/* AP  down: run cross-CPU calls still queued */
 	CPUHP_AP_ONLINE,	/* AP  cpu_online_mask */
+	CPUHP_AP_COUNTER_SYNC,	/* AP  up: its counter in step with the others' */
 	CPUHP_AP_SMPBOOT_THREADS,	/* BP  per-CPU threads unparked / parked */
 	CPUHP_AP_SCHED_WAIT_EMPTY,	/* BP  down: push every task away */
 	CPUHP_AP_ACTIVE,	/* BP  cpu_active_mask and the sched domains */
 	CPUHP_ONLINE,
 	CPUHP_NR_STATES,
+	CPUHP_AP_LAST = CPUHP_AP_COUNTER_SYNC,	/* the top of the AP block */
 };
 
 /* Take 'cpu' offline / bring it online.  Context: task, may sleep; takes

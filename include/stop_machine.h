@@ -42,4 +42,8 @@ int stop_cpus(const cpumask_t *mask, cpu_stop_fn_t fn, void *arg);
 int stop_machine(cpu_stop_fn_t fn, void *data, const cpumask_t *cpus);
 int stop_machine_cpuslocked(cpu_stop_fn_t fn, void *data, const cpumask_t *cpus);
 
+/* From a CPU that is online, not active and cannot sleep (IRQs masked):
+ * stop_machine() by busy-waiting (kernel/stop_machine.c). */
+int stop_machine_from_inactive_cpu(cpu_stop_fn_t fn, void *data, const cpumask_t *cpus);
+
 #endif

@@ -18,6 +18,7 @@
 #include "cpuhp.h"
 #include "cpu.h"
 #include "cpu_ops.h"
+#include "counter_sync.h"
 #include "irq.h"
 #include "kernel.h"
 #include "params.h"
@@ -63,6 +64,14 @@ static int ap_online_teardown(unsigned int cpu)
 	set_cpu_online(cpu, false);
 	return 0;
 }
+/* The others must be quiet while we compare clocks: stop_machine from a
+ * CPU that is online, not active and cannot sleep (counter_sync.c). */
+static bool booted;	/* boot's bring-up is over (see cpuhp_bringup_secondaries) */
+
+static int ap_counter_sync(unsigned int cpu)
+{
+	return booted ? counter_sync_check(cpu) : 0;
+}
 static int timers_dead(unsigned int cpu) { timers_migrate_from(cpu); return 0; }
 
 static const struct cpuhp_step {
@@ -78,6 +87,7 @@ static const struct cpuhp_step {
 	[CPUHP_AP_TIMER_STARTING] = { "ap:timer", ap_timer_startup, ap_timer_teardown },
 	[CPUHP_AP_SMPCFD_DYING] = { "ap:smpcfd", NULL, ap_smpcfd_teardown },
 	[CPUHP_AP_ONLINE] = { "ap:online", ap_online_startup, ap_online_teardown },
+	[CPUHP_AP_COUNTER_SYNC] = { "ap:counter_sync", ap_counter_sync, NULL },
 	[CPUHP_AP_SMPBOOT_THREADS] = { "smpboot:threads", smpboot_unpark_threads, smpboot_park_threads },
 	[CPUHP_AP_SCHED_WAIT_EMPTY] = { "sched:wait_empty", NULL, sched_cpu_wait_empty },
 	[CPUHP_AP_ACTIVE] = { "sched:active", sched_cpu_activate, sched_cpu_deactivate },
@@ -86,7 +96,7 @@ static const struct cpuhp_step {
 
 static bool is_ap_state(int state)
 {
-	return state > CPUHP_BRINGUP_CPU && state <= CPUHP_AP_ONLINE;
+	return state > CPUHP_BRINGUP_CPU && state <= CPUHP_AP_LAST;
 }
 
 const char *cpuhp_state_name(int state)
@@ -167,7 +177,7 @@ static int ap_walk(unsigned int cpu, int from, int to, bool up)
 int cpuhp_ap_startup(unsigned int cpu)
 {
 	struct cpuhp_cpu_state *st = &cpuhp[cpu];
-	int ret = ap_walk(cpu, CPUHP_AP_IRQ_STARTING, CPUHP_AP_ONLINE, true);
+	int ret = ap_walk(cpu, CPUHP_AP_IRQ_STARTING, CPUHP_AP_LAST, true);
 
 	st->ap_ret = ret;
 	/* Pairs with the acquire in wait_for_ap(): the verdict and the
@@ -192,7 +202,7 @@ static int wait_flag(bool *flag)
 static int bringup_cpu(unsigned int cpu)
 {
 	struct cpuhp_cpu_state *st = &cpuhp[cpu];
-	u64 start = read_cntvct();
+	u64 start = read_cntvct(), arrivals;
 	int ret;
 
 	st->ap_done = false;
@@ -203,18 +213,25 @@ static int bringup_cpu(unsigned int cpu)
 		printk("cpuhp: no memory for the stopper of CPU%u\n", cpu);
 		return -ENOMEM;
 	}
+	arrivals = READ_ONCE(cpu_data[cpu].arrivals);
 	ret = boot_secondary(cpu);
 	if (ret)
 		return ret;
 	if (wait_flag(&st->ap_done)) {
-		/* If it turns up late it must not join: it parks itself. */
+		/* If it turns up late it must not join: it parks itself.  Our
+		 * flag, then its arrival count; it bumps the count, then reads
+		 * the flag (secondary_start_kernel): one of us sees the other. */
 		WRITE_ONCE(cpu_data[cpu].park_on_arrival, true);
-		dsb(sy);
-		if (!smp_load_acquire(&st->ap_done)) {
+		smp_mb();
+		if (READ_ONCE(cpu_data[cpu].arrivals) == arrivals) {
 			printk("cpuhp: CPU%u (MPIDR 0x%lx) did not come online within %d ms\n",
 			       cpu, cpu_logical_map[cpu], AP_WAIT_MS);
 			return -ETIMEDOUT;
 		}
+		/* It is in, running our AP states on a slow host: it will
+		 * finish them, and then it must not be left half-way. */
+		while (!smp_load_acquire(&st->ap_done))
+			cpu_relax();
 	}
 	if (st->ap_ret) {
 		/* It undid its AP states and is leaving again: wait for that. */
@@ -233,7 +250,7 @@ static int bringup_cpu(unsigned int cpu)
 static int take_cpu_down(void *arg)
 {
 	unsigned int cpu = smp_processor_id();
-	int ret = ap_walk(cpu, CPUHP_AP_ONLINE, CPUHP_AP_IRQ_STARTING, false);
+	int ret = ap_walk(cpu, CPUHP_AP_LAST, CPUHP_AP_IRQ_STARTING, false);
 
 	if (ret)
 		return ret;
@@ -297,7 +314,7 @@ static int cpuhp_walk(unsigned int cpu, int target, bool rollback)
 			s = CPUHP_BRINGUP_CPU;	/* the AP block is inside it */
 		ret = cpuhp_invoke(cpu, s, up);
 		if (!ret)
-			WRITE_ONCE(st->state, up ? (s == CPUHP_BRINGUP_CPU ? CPUHP_AP_ONLINE : s) : s - 1);
+			WRITE_ONCE(st->state, up ? (s == CPUHP_BRINGUP_CPU ? CPUHP_AP_LAST : s) : s - 1);
 		else if (s == CPUHP_BRINGUP_CPU && up)
 			WRITE_ONCE(st->state, CPUHP_BRINGUP_CPU - 1);
 	}
@@ -411,6 +428,9 @@ void cpuhp_bringup_secondaries(void)
 			failed++;
 	}
 	boot_all_active_cycles = read_cntvct();
+	/* From now on each CPU that comes up checks its clock against all
+	 * the others.  Not at boot: n CPUs would cost n rounds of n. */
+	booted = true;
 	printk("smp: brought up %u of %u possible CPUs in %lu us%s\n", up,
 	       cpumask_weight(cpu_possible_mask), cycles_to_ns(boot_all_active_cycles - start) / 1000,
 	       failed ? " (some failed: see above)" : "");

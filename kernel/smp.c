@@ -157,6 +157,9 @@ void secondary_start_kernel(unsigned int cpu)
 	cd->cpu = cpu;
 	cd->mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_MASK;
 	cd->arrivals++;
+	/* Our count, then the BP's flag; it writes the flag, then reads our
+	 * count (bringup_cpu): it never gives up on us once we are in. */
+	smp_mb();
 	if (READ_ONCE(cd->park_on_arrival)) {
 		/* The boot CPU gave up on us: do not appear half-way.  Leave
 		 * the way cpu_ops says, so that we can be started again. */

@@ -17,6 +17,7 @@
 struct cpu_stop_done {
 	atomic_t nr_todo;
 	int ret;			/* first non-zero result */
+	bool polled;			/* the owner busy-waits on nr_todo */
 	struct completion completion;
 };
 
@@ -33,15 +34,22 @@ static void done_init(struct cpu_stop_done *d, int n)
 {
 	atomic_set(&d->nr_todo, n);
 	d->ret = 0;
+	d->polled = false;
 	init_completion(&d->completion);
 }
 
 static void done_signal(struct cpu_stop_done *d, int ret)
 {
+	/* Read before the count drops: once it is 0, a polling owner may
+	 * return and d (on its stack) be gone. */
+	bool polled = d->polled;
+
 	if (ret)
 		__atomic_compare_exchange_n(&d->ret, &(int){ 0 }, ret, false, __ATOMIC_SEQ_CST,
 					    __ATOMIC_SEQ_CST);
-	if (atomic_dec_return(&d->nr_todo) == 0)
+	/* A full barrier (atomic.h): our result and everything the work did
+	 * are visible before the count that the owner polls. */
+	if (atomic_dec_return(&d->nr_todo) == 0 && !polled)
 		complete(&d->completion);
 }
 
@@ -403,3 +411,48 @@ int stop_machine(cpu_stop_fn_t fn, void *data, const cpumask_t *cpus)
 	cpus_read_unlock();
 	return ret;
 }
+
+/*
+ * stop_machine_from_inactive_cpu - stop_machine() for a CPU that is online
+ * but not yet active and may not sleep: a CPU coming up, in its AP states
+ * (Linux's name; there it sets up MTRRs).  The other online CPUs' stoppers
+ * rendezvous as usual; this CPU takes part by running the rendezvous
+ * itself, and busy-waits where stop_machine() would sleep.
+ * Context: IRQs masked; the calling CPU is in cpu_online_mask and not in
+ * cpu_active_mask; CPU hotplug is held off by the caller (cpu_up() holds
+ * cpus_write_lock() for the whole bring-up).  Does not sleep.
+ * Returns as stop_machine(); -EINVAL if called from an active CPU.
+ */
+int stop_machine_from_inactive_cpu(cpu_stop_fn_t fn, void *data, const cpumask_t *cpus)
+{
+	struct multi_stop_data m = { .fn = fn, .data = data, .active_cpus = cpus };
+	unsigned int self = smp_processor_id();
+	struct cpu_stop_done done;
+	cpumask_t others;
+	int ret = 0;
+	bool all;
+
+	if (cpu_active(self) || !cpu_online(self) || !irqs_disabled())
+		return -EINVAL;
+	/* The mutex only orders us against other stop_machine callers,
+	 * which hotplug's write lock already keeps out: spinning is short. */
+	while (!mutex_trylock(&stop_cpus_mutex))
+		cpu_relax();
+	cpumask_copy(&others, cpu_online_mask);
+	cpumask_clear_cpu(self, &others);
+	m.num_threads = (int)num_online_cpus();
+	m.state = MS_NONE;
+	done_init(&done, (int)cpumask_weight(&others));
+	done.polled = true;
+	all = queue_on_each(&others, multi_cpu_stop, &m, &done);
+	set_state(&m, all ? MS_PREPARE : MS_ABORT);
+	if (all)
+		ret = multi_cpu_stop(&m);
+	/* Their last touch of m and done is the count's decrement (polled):
+	 * wait for 0; acquire pairs with it, so their results are read after. */
+	while (smp_load_acquire(&done.nr_todo.counter) > 0)
+		cpu_relax();
+	mutex_unlock(&stop_cpus_mutex);
+	return ret ? ret : done.ret;
+}
+
