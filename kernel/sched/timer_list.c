@@ -115,6 +115,9 @@ unsigned int timers_pending_on(unsigned int cpu)
 	arch_spin_unlock(&b->lock);
 	local_irq_restore(flags);
 	return n;
+}
+
+/*
  * CPU hotplug, on a surviving CPU once 'dead' has stopped (Linux's
  * timers_dead_cpu): its pending timers move to this CPU's list, in expiry
  * order, and fire from our tick.  IRQs are masked for both locks (the
