@@ -28,6 +28,7 @@
 #include "trace.h"
 #include "wait.h"
 #include "sched/hotplug.h"
+#include "sched/balance.h"
 
 #define AP_WAIT_MS 1000		/* how long a CPU may take to come or go */
 
@@ -62,6 +63,7 @@ static int ap_online_teardown(unsigned int cpu)
 {
 	/* The last online CPU never gets here: cpu_down refuses it. */
 	set_cpu_online(cpu, false);
+	nohz_cpu_dying();	/* off the idle list, a pending kick handed back */
 	return 0;
 }
 /* The others must be quiet while we compare clocks: stop_machine from a

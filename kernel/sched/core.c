@@ -305,7 +305,10 @@ static void __schedule(bool preempt)
 	 * still on_cpu waits for us to switch away). */
 	if (unlikely(next == rq->idle) && prev != rq->idle) {
 		sched_balance_newidle(rq);
-		next = pick_next_task(rq, prev);
+		/* prev is already back in the queue if it stays runnable (a CPU
+		 * going offline may have refused it: rq->balance_push), so pick
+		 * without putting it back a second time. */
+		next = pick_next_task(rq, rq->idle);
 	}
 	cd->need_resched = 0;
 	if (next == prev) {

@@ -282,6 +282,26 @@ bool nohz_idle_balance(struct rq *this_rq, enum cpu_idle_type idle)
 	return idle == CPU_IDLE;
 }
 
+/*
+ * CPU hotplug, on the CPU going down, inside stop_machine (IRQs masked
+ * everywhere), once it has left cpu_online_mask.  It is active no more, so
+ * nobody kicks it again (find_new_ilb) and its idle loop will not list it
+ * (nohz_balance_enter_idle); but a kick sent just before may be pending in
+ * a GIC interface that is about to be switched off: serve nothing, and
+ * hand the guard back as the kicked CPU would, or kicks stop for good.
+ */
+void nohz_cpu_dying(void)
+{
+	struct rq *rq = this_cpu()->rq;
+
+	nohz_balance_exit_idle(rq);
+	rq->nohz_idle_balance = 0;
+	if (atomic_fetch_andnot(NOHZ_KICK_MASK, &rq->nohz_flags) & NOHZ_KICK_MASK) {
+		/* Ours to release: the kicker set our flags under it. */
+		atomic_set_release(&nohz.ilb_cpu, 0);
+	}
+}
+
 /* Idle time of cpu so far, the current idle period included (a tickless
  * CPU's idle task has not been charged since it stopped its tick). */
 u64 sched_idle_time_ns(unsigned int cpu)
