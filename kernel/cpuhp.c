@@ -66,13 +66,18 @@ static int ap_online_teardown(unsigned int cpu)
 	nohz_cpu_dying();	/* off the idle list, a pending kick handed back */
 	return 0;
 }
-/* The others must be quiet while we compare clocks: stop_machine from a
- * CPU that is online, not active and cannot sleep (counter_sync.c). */
 static bool booted;	/* boot's bring-up is over (see cpuhp_bringup_secondaries) */
 
+/* The others must be quiet while we compare clocks: stop_machine from a
+ * CPU that is online, not active and cannot sleep (counter_sync.c). */
 static int ap_counter_sync(unsigned int cpu)
 {
-	return booted ? counter_sync_check(cpu) : 0;
+	/* Not at boot (n CPUs would cost n rounds of n), and not when a
+	 * failed takedown rolls back inside stop_machine: the CPU never
+	 * stopped running there, and a second rendezvous cannot start. */
+	if (!booted || READ_ONCE(this_cpu()->in_stop_machine))
+		return 0;
+	return counter_sync_check(cpu);
 }
 static int timers_dead(unsigned int cpu) { timers_migrate_from(cpu); return 0; }
 
