@@ -11,6 +11,7 @@
 #include "cpu_ops.h"
 #include "smpboot.h"
 #include "stop_machine.h"
+#include "counter_sync.h"
 #include "../../kernel/sched/rq.h"
 
 #define HP_CASE(fn) KTEST_CASE_TIMEOUT(fn, 60000)
@@ -88,28 +89,39 @@ static void refusals(struct ktest *t)
 	KT_EXPECT(t, cpumask_equal(cpu_active_mask, &was_online));
 }
 
-/* Each secondary, offline and online again, masks checked at each step. */
+/*
+ * Each secondary, offline and online again 50 times, masks checked at each
+ * step.  Round-robin over the CPUs, so that on a slow host (plain TCG, many
+ * vCPUs on two cores) a time bound cuts every CPU's rounds evenly; each CPU
+ * still does at least a few.
+ */
+#define CYCLE_ROUNDS 50
+#define CYCLE_MIN_ROUNDS 3
+#define CYCLE_BUDGET_NS 25000000000ULL
+
 static void cycle_each_cpu_idle(struct ktest *t)
 {
-	unsigned int cpu, n = 0, rounds;
+	unsigned int cpu, n = 0, round;
+	u64 end = kt_now_ns() + CYCLE_BUDGET_NS;
 
 	remember_online();
 	for_each_cpu(cpu, &was_online)
 		n += pluggable(cpu) && cpu;
 	if (!n)
 		KT_SKIP(t, "no secondary CPU can be taken offline here");
-	/* 50 rounds each up to 8 CPUs; at most 400 operations in all. */
-	rounds = n <= 4 ? 50 : 200 / n;
-	for_each_cpu(cpu, &was_online) {
-		if (!cpu || !pluggable(cpu))
-			continue;
-		for (unsigned int r = 0; r < rounds && !t->failures; r++) {
+	for (round = 0; round < CYCLE_ROUNDS && !t->failures; round++) {
+		if (round >= CYCLE_MIN_ROUNDS && kt_now_ns() > end)
+			break;
+		for_each_cpu(cpu, &was_online) {
+			if (!cpu || !pluggable(cpu))
+				continue;
 			KT_EXPECT_EQ(t, cpu_down(cpu), 0);
 			KT_EXPECT(t, masks_say_offline(cpu));
 			KT_EXPECT_EQ(t, cpu_up(cpu), 0);
 			KT_EXPECT(t, masks_say_online(cpu));
 		}
 	}
+	KT_NOTE("%u rounds of offline/online on each of %u CPUs", round, n);
 	restore_online(t);
 	KT_EXPECT_EQ(t, kt_unresponsive_cpus(), 0);
 }
@@ -441,7 +453,30 @@ static void hotplug_races(struct ktest *t)
 	KT_EXPECT_EQ(t, kt_unresponsive_cpus(), 0);
 }
 
+/* A CPU coming up stops the others from its AP states, where it cannot
+ * sleep (stop_machine_from_inactive_cpu), to compare clocks with them:
+ * every online CPU took part, and none was found out of step. */
+static void incoming_cpu_stops_the_others(struct ktest *t)
+{
+	struct counter_sync_stats before = counter_sync_stats;
+	unsigned int cpu;
+
+	remember_online();
+	cpu = kt_cpu(0);
+	if (num_online_cpus() < 2 || !pluggable(cpu))
+		KT_SKIP(t, "needs a second CPU that can go offline");
+	KT_EXPECT_EQ(t, cpu_down(cpu), 0);
+	KT_EXPECT_EQ(t, cpu_up(cpu), 0);
+	KT_EXPECT_EQ(t, counter_sync_stats.checks, before.checks + 1);
+	KT_EXPECT_EQ(t, counter_sync_stats.cpus_in_last, num_online_cpus());
+	KT_EXPECT_EQ(t, counter_sync_stats.out_of_step, before.out_of_step);
+	/* From an active CPU, or with IRQs on, it refuses. */
+	KT_EXPECT_EQ(t, stop_machine_from_inactive_cpu(NULL, NULL, NULL), -EINVAL);
+	restore_online(t);
+}
+
 KTEST_SUITE(hotplug,
+	HP_CASE(incoming_cpu_stops_the_others),
 	HP_CASE(refusals),
 	HP_CASE(cycle_each_cpu_idle),
 	HP_CASE(boot_cpu_goes_and_comes_back),

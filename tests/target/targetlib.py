@@ -150,6 +150,13 @@ def known_suites():
     return suites
 
 
+def all_suites_but(*left_out):
+    """A ktest= list: every suite `ktest=all` runs, less these (for an
+    entry where one cannot run: say why at the call)."""
+    return ",".join(n for n, kind in known_suites().items()
+                    if kind == "all" and n not in left_out)
+
+
 def check_suites(tap, doc, suites):
     """The suites that ran are exactly the ones asked for: every suite
     listed for `ktest=all` (or each one named), and none other."""
