@@ -33,9 +33,15 @@ if all(os.path.isfile(f) for f in traces):
     text = open(traces[0]).read()
     tap.ok(text.startswith("# tracer: nop\n"), "the trace starts with ftrace's header")
     for ev in ("sched_switch", "sched_wakeup", "sched_wakeup_new", "sched_migrate_task",
-               "ipi_raise", "ipi_entry"):
+               "ipi_raise", "ipi_entry", "cpuhp_enter", "cpuhp_exit"):
         tap.ok(re.search(rf"\] \S{{5}} +\d+\.\d{{6}}: {ev}: ", text) is not None,
                f"the trace has {ev} events")
+    for reason in ("hotplug", "periodic|newidle|nohz|active"):
+        tap.ok(re.search(rf"sched_migrate_task: .* reason=({reason})$", text, re.M) is not None,
+               f"the trace has a migration with reason {reason}")
+    tap.ok(re.search(r"cpuhp_exit: +cpu: 0002 +state: +0 ", text) is not None
+           and re.search(r"cpuhp_exit: +cpu: 0002 +state: +12 ", text) is not None,
+           "the trace shows CPU 2 reaching offline (0) and online (12) again")
 else:
     tap.ok(False, "both runs wrote out/trace.txt", diag=[str(traces)])
 sys.exit(tap.done())
