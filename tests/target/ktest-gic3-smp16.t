@@ -4,4 +4,4 @@ import sys
 sys.dont_write_bytecode = True
 import targetlib
 
-targetlib.ktest_main(['--gic', '3', '--smp', '16'], timeout=180, selftest=True)
+targetlib.ktest_main(['--gic', '3', '--smp', '16'], timeout=420, selftest=True)
