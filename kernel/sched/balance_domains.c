@@ -14,12 +14,16 @@
 #include "lb.h"
 #include "kernel.h"
 #include "asm/irqflags.h"
+#include "asm/sysreg.h"
 
 /* Busy CPUs and all-pinned domains never wait longer than this (Linux:
  * max_load_balance_interval, HZ/10). */
 #define LB_MAX_INTERVAL_NS (100 * 1000000ULL)
 /* Newidle cost estimates lose 1% a second (Linux: 253/256 per second). */
 #define NEWIDLE_DECAY_NS 1000000000ULL
+
+/* Counter cycles spent in sched_balance_softirq, per CPU it ran on. */
+u64 lb_hook_cycles[NR_CPUS];
 
 /* The SD_SERIALIZE level: one CPU at a time (Linux's sched_balance_running). */
 static int serialize_balancing;
@@ -119,8 +123,12 @@ next_domain:
 void sched_balance_softirq(struct rq *rq, enum cpu_idle_type idle)
 {
 	bool for_nohz = rq->cpu != smp_processor_id() || READ_ONCE(rq->nohz_tick_stopped);
+	u64 t0 = read_cntvct();
 
 	sched_balance_domains(rq, idle, for_nohz ? LB_NOHZ : LB_PERIODIC);
+	/* The balancer's cost, for `bench balance` (on the running CPU:
+	 * the ILB's passes for others are its cost, not theirs). */
+	__atomic_fetch_add(&lb_hook_cycles[smp_processor_id()], read_cntvct() - t0, __ATOMIC_RELAXED);
 }
 
 /* Linux's update_avg: an eighth of the way towards each new sample. */
