@@ -14,12 +14,16 @@
 #include "lb.h"
 #include "kernel.h"
 #include "asm/irqflags.h"
+#include "asm/sysreg.h"
 
 /* Busy CPUs and all-pinned domains never wait longer than this (Linux:
  * max_load_balance_interval, HZ/10). */
 #define LB_MAX_INTERVAL_NS (100 * 1000000ULL)
 /* Newidle cost estimates lose 1% a second (Linux: 253/256 per second). */
 #define NEWIDLE_DECAY_NS 1000000000ULL
+
+/* Counter cycles spent in sched_balance_softirq, per CPU it ran on. */
+u64 lb_hook_cycles[NR_CPUS];
 
 /* The SD_SERIALIZE level: one CPU at a time (Linux's sched_balance_running). */
 static int serialize_balancing;
@@ -67,7 +71,7 @@ static bool newidle_decay_due(unsigned int cpu, u64 now)
  */
 void sched_balance_domains(struct rq *rq, enum cpu_idle_type idle, enum lb_reason reason)
 {
-	u64 now = sched_clock(), next = now + LB_MAX_INTERVAL_NS;
+	u64 now = sched_clock(), next = now + LB_MAX_INTERVAL_NS, max_cost = 0;
 	bool cont = true, busy = idle != CPU_IDLE, decay = newidle_decay_due(rq->cpu, now);
 	struct sched_domain *sd;
 
@@ -76,21 +80,26 @@ void sched_balance_domains(struct rq *rq, enum cpu_idle_type idle, enum lb_reaso
 		u64 interval = sd_interval_ns(sd, busy);
 		bool serialize = sd->flags & SD_SERIALIZE;
 
-		if (decay)
+		if (decay) {
 			sd->max_newidle_lb_cost = sd->max_newidle_lb_cost * 99 / 100;
+			max_cost = MAX(max_cost, sd->max_newidle_lb_cost);
+		}
 		if (!cont)
-			break;
+			continue;	/* only the decay above, for the levels left */
+		if (now < sd->last_balance + interval)
+			goto next_domain;
+		/* Only a pass that is due competes for the top level: taking
+		 * the flag on every pass would make a due CPU skip the level
+		 * whenever a CPU with nothing to do held it for a moment. */
 		if (serialize && __atomic_exchange_n(&serialize_balancing, 1, __ATOMIC_ACQUIRE))
 			goto next_domain;	/* another CPU balances the top level now */
-		if (now >= sd->last_balance + interval) {
-			if (load_balance(rq, sd, idle, reason, &cont)) {
-				/* We pulled: no longer idle for the levels above. */
-				idle = idle_cpu(rq->cpu) ? CPU_IDLE : CPU_NOT_IDLE;
-				busy = idle != CPU_IDLE;
-			}
-			sd->last_balance = now;
-			interval = sd_interval_ns(sd, busy);
+		if (load_balance(rq, sd, idle, reason, &cont)) {
+			/* We pulled: no longer idle for the levels above. */
+			idle = idle_cpu(rq->cpu) ? CPU_IDLE : CPU_NOT_IDLE;
+			busy = idle != CPU_IDLE;
 		}
+		sd->last_balance = now;
+		interval = sd_interval_ns(sd, busy);
 		/* Release: our domain updates are done before the next CPU
 		 * takes the level (pairs with the acquire exchange above). */
 		if (serialize)
@@ -99,6 +108,10 @@ next_domain:
 		next = MIN(next, sd->last_balance + interval);
 	}
 	sd_read_end();
+	/* Linux's rebalance_domains: the CPU's newidle budget follows its
+	 * domains' decaying costs, never below the migration cost. */
+	if (decay)
+		WRITE_ONCE(rq->max_idle_balance_cost, MAX(max_cost, LB_MIGRATION_COST_NS));
 	WRITE_ONCE(rq->next_balance, next);
 }
 
@@ -110,8 +123,12 @@ next_domain:
 void sched_balance_softirq(struct rq *rq, enum cpu_idle_type idle)
 {
 	bool for_nohz = rq->cpu != smp_processor_id() || READ_ONCE(rq->nohz_tick_stopped);
+	u64 t0 = read_cntvct();
 
 	sched_balance_domains(rq, idle, for_nohz ? LB_NOHZ : LB_PERIODIC);
+	/* The balancer's cost, for `bench balance` (on the running CPU:
+	 * the ILB's passes for others are its cost, not theirs). */
+	__atomic_fetch_add(&lb_hook_cycles[smp_processor_id()], read_cntvct() - t0, __ATOMIC_RELAXED);
 }
 
 /* Linux's update_avg: an eighth of the way towards each new sample. */
@@ -138,6 +155,25 @@ void sched_idle_exit(struct rq *rq)
 }
 
 /*
+ * Linux's update_next_balance in sched_balance_newidle: a CPU going idle
+ * is due at each level after that level's idle interval, not after the
+ * busy one its last pass set (up to LB_MAX_INTERVAL_NS away).  Without
+ * this, the NOHZ idle balancer skips the CPU until then, and if it is the
+ * CPU that should_we_balance() designates for its group at a higher
+ * level, no CPU of that group balances the level meanwhile.  Inside a
+ * read section.
+ */
+static void newidle_next_balance(struct rq *rq)
+{
+	u64 next = READ_ONCE(rq->next_balance);
+	struct sched_domain *sd;
+
+	for_each_domain(rq->cpu, sd)
+		next = MIN(next, sd->last_balance + sd_interval_ns(sd, false));
+	WRITE_ONCE(rq->next_balance, next);
+}
+
+/*
  * this_rq is about to run its idle task (__schedule found nothing):
  * pull something first, domain by domain, while the expected idle time
  * (rq->avg_idle) exceeds what balancing the domains has cost so far.
@@ -160,12 +196,16 @@ int sched_balance_newidle(struct rq *this_rq)
 	if (!cpu_active(cpu) || sched_balance_is_disabled())
 		return 0;
 	sd_read_begin();
+	newidle_next_balance(this_rq);
 	sd = sd_cpu_base(cpu);
 	if (!sd || this_rq->avg_idle < sd->max_newidle_lb_cost) {
 		sd_read_end();
 		return 0;
 	}
 	arch_spin_unlock(&this_rq->lock);
+	/* Lowest level first (the cheapest pull, and the closest cache);
+	 * a level is tried only while what the levels tried so far cost,
+	 * plus its own cost, still fits in the expected idle time. */
 	for_each_domain(cpu, sd) {
 		if (this_rq->avg_idle < curr_cost + sd->max_newidle_lb_cost)
 			break;
@@ -173,7 +213,9 @@ int sched_balance_newidle(struct rq *this_rq)
 			t0 = sched_clock();
 			schedstat_inc(sd->stats.newidle_tries);
 			pulled = load_balance(this_rq, sd, CPU_NEWLY_IDLE, LB_NEWIDLE, &cont);
-			cost = sched_clock() - t0;
+			/* Capped as the estimate is: a vCPU stall during the
+			 * lowest level must not cancel the level above. */
+			cost = MIN(sched_clock() - t0, NEWIDLE_COST_CAP_NS);
 			update_newidle_cost(sd, cost);
 			curr_cost += cost;
 			if (pulled)
@@ -183,9 +225,11 @@ int sched_balance_newidle(struct rq *this_rq)
 		if (pulled || READ_ONCE(this_rq->nr_running))
 			break;
 	}
-	curr_cost = MIN(curr_cost, NEWIDLE_COST_CAP_NS);
-	if (curr_cost > this_rq->max_idle_balance_cost)
-		this_rq->max_idle_balance_cost = curr_cost;
+	/* The whole walk (each level's part capped): avg_idle is capped at
+	 * twice this, so a CPU whose idle periods are long keeps room for
+	 * every level. */
+	if (curr_cost > READ_ONCE(this_rq->max_idle_balance_cost))
+		WRITE_ONCE(this_rq->max_idle_balance_cost, curr_cost);
 	arch_spin_lock(&this_rq->lock);
 	sd_read_end();
 	if (this_rq->nr_running)

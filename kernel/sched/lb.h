@@ -53,6 +53,8 @@ struct lb_global_stats {
 	u64 alb_refused;		/* stop_one_cpu_nowait said no */
 };
 extern struct lb_global_stats lb_stats;
+/* Counter cycles in the periodic/NOHZ balance hook, per CPU (bench). */
+extern u64 lb_hook_cycles[NR_CPUS];
 static inline void lb_stat_add(u64 *c, u64 n)
 {
 	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);

@@ -271,11 +271,24 @@ static bool two_others(unsigned int *a, unsigned int *b)
 	return found == 2;
 }
 
+/* Newidle passes with cpu as the destination, over all its levels. */
+static u64 newidle_tries(unsigned int cpu)
+{
+	struct sched_domain *sd;
+	u64 n = 0;
+
+	sd_read_begin();
+	for_each_domain(cpu, sd)
+		n += READ_ONCE(sd->stats.newidle_tries);
+	sd_read_end();
+	return n;
+}
+
 static void newidle_pulls_on_exit(struct ktest *t)
 {
 	unsigned int a, b;
 	cpumask_t pair, onlyb;
-	u64 pulls0 = lb_stats.moved[LB_NEWIDLE], t_exit, t_pull = 0, idle_in;
+	u64 pulls0 = lb_stats.moved[LB_NEWIDLE], t_exit, t_pull = 0, idle_in, avg_idle, tries0;
 	struct task_struct *x;
 	bool ok;
 
@@ -287,26 +300,38 @@ static void newidle_pulls_on_exit(struct ktest *t)
 	cpumask_clear(&onlyb);
 	cpumask_set_cpu(b, &onlyb);
 	WRITE_ONCE(exit_flag, 0);
+	/* Newidle only runs where idle periods are long enough to pay for
+	 * it (avg_idle, which moves an eighth of the way to each idle
+	 * period): b's last idle period, before x, is made long enough
+	 * to fill avg_idle whatever the earlier cases left in it. */
+	KT_ASSERT(t, KT_WAIT_UNTIL(idle_cpu(b), KT_LIVENESS_MS));
+	msleep(40);
 	x = kt_start_mask(exiter_fn, NULL, "bal_exit", &onlyb, 0);
 	KT_ASSERT(t, x != NULL);
 	KT_ASSERT(t, KT_WAIT_UNTIL(READ_ONCE(cpu_rq(b)->curr) == x, KT_LIVENESS_MS));
+	/* Three on a, allowed a and b.  The one a preempted last may be
+	 * cache hot (ran within LB_MIGRATION_COST_NS), which newidle
+	 * leaves alone; with three, one has waited a whole tick. */
 	cpumask_clear_cpu(b, &pair);
-	start_spinners(2, &pair, 0);		/* both on a, allowed a and b */
+	start_spinners(3, &pair, 0);
 	cpumask_set_cpu(b, &pair);
-	KT_ASSERT_EQ(t, nspin, 2u);
+	KT_ASSERT_EQ(t, nspin, 3u);
 	set_all_masks(&pair);
 	msleep(30);
 	/* The exit: b's only task goes, two wait on a. */
 	idle_in = READ_ONCE(cpu_rq(b)->idle->nr_switches);
+	avg_idle = READ_ONCE(cpu_rq(b)->avg_idle);
+	tries0 = newidle_tries(b);
 	WRITE_ONCE(exit_flag, 1);
-	ok = KT_WAIT_UNTIL(task_cpu(spin[0]) == b || task_cpu(spin[1]) == b, KT_LIVENESS_MS);
+	ok = KT_WAIT_UNTIL(task_cpu(spin[0]) == b || task_cpu(spin[1]) == b ||
+			   task_cpu(spin[2]) == b, KT_LIVENESS_MS);
 	if (ok)
 		t_pull = kt_now_ns();
 	t_exit = READ_ONCE(exit_ns);
-	KT_NOTE("pulled %s, %lu us after the exit (a tick is %lu us); cpu%u avg_idle %lu us, "
-		"newidle cost %lu us", ok ? "yes" : "no", ok && t_exit ? (t_pull - t_exit) / 1000 : 0,
-		kt_tick_ns() / 1000, b, cpu_rq(b)->avg_idle / 1000,
-		cpu_rq(b)->max_idle_balance_cost / 1000);
+	KT_NOTE("pulled %s, %lu us after the exit (a tick is %lu us); cpu%u avg_idle %lu us at the "
+		"exit, newidle cost %lu us, %lu newidle passes", ok ? "yes" : "no",
+		ok && t_exit ? (t_pull - t_exit) / 1000 : 0, kt_tick_ns() / 1000, b, avg_idle / 1000,
+		cpu_rq(b)->max_idle_balance_cost / 1000, newidle_tries(b) - tries0);
 	KT_EXPECT(t, ok);
 	KT_EXPECT(t, lb_stats.moved[LB_NEWIDLE] > pulls0);
 	/* Before its next tick, indeed before it ever ran its idle task:
