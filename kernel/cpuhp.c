@@ -336,57 +336,48 @@ static int cpuhp_walk(unsigned int cpu, int target, bool rollback)
 	return ret;
 }
 
-static int check_cpu(unsigned int cpu)
+/*
+ * One hotplug operation: walk 'cpu' to 'target' (CPUHP_OFFLINE or
+ * CPUHP_ONLINE) under cpus_write_lock(), timing the walk into *ns.  The
+ * refusals come in the order a user would ask about them: is there such a
+ * CPU, is it already there, would it leave no active CPU, can we start or
+ * stop it at all (a CPU with no enable-method, such as CPU0 of a board
+ * that boots it by hand, is never taken down).
+ */
+static int cpuhp_change(unsigned int cpu, int target, u64 *ns)
 {
-	if (cpu >= NR_CPUS || !cpu_present(cpu) || !cpu_ops[cpu])
+	int nice, ret = 0;
+	u64 t0;
+
+	if (cpu >= NR_CPUS || !cpu_present(cpu))
 		return -EINVAL;
-	return 0;
+	nice = sched_boost_current();
+	cpus_write_lock();
+	if (cpuhp[cpu].state == target)
+		ret = -EALREADY;
+	else if (target == CPUHP_OFFLINE && cpu_active(cpu) && cpumask_weight(cpu_active_mask) == 1)
+		ret = -EBUSY;
+	else if (!cpu_ops[cpu])
+		ret = -EOPNOTSUPP;
+	if (!ret) {
+		t0 = read_cntvct();
+		ret = cpuhp_walk(cpu, target, true);
+		if (!ret)
+			*ns = cycles_to_ns(read_cntvct() - t0);
+	}
+	cpus_write_unlock();
+	sched_unboost_current(nice);
+	return ret;
 }
 
 int cpu_down(unsigned int cpu)
 {
-	u64 t0;
-	int nice, ret = check_cpu(cpu);
-
-	if (ret)
-		return ret;
-	nice = sched_boost_current();
-	cpus_write_lock();
-	if (cpuhp[cpu].state == CPUHP_OFFLINE) {
-		ret = -EALREADY;
-	} else if (cpu_active(cpu) && cpumask_weight(cpu_active_mask) == 1) {
-		ret = -EBUSY;
-	} else {
-		t0 = read_cntvct();
-		ret = cpuhp_walk(cpu, CPUHP_OFFLINE, true);
-		if (!ret)
-			cpuhp[cpu].down_ns = cycles_to_ns(read_cntvct() - t0);
-	}
-	cpus_write_unlock();
-	sched_unboost_current(nice);
-	return ret;
+	return cpuhp_change(cpu, CPUHP_OFFLINE, &cpuhp[cpu < NR_CPUS ? cpu : 0].down_ns);
 }
 
 int cpu_up(unsigned int cpu)
 {
-	u64 t0;
-	int nice, ret = check_cpu(cpu);
-
-	if (ret)
-		return ret;
-	nice = sched_boost_current();
-	cpus_write_lock();
-	if (cpuhp[cpu].state == CPUHP_ONLINE) {
-		ret = -EALREADY;
-	} else {
-		t0 = read_cntvct();
-		ret = cpuhp_walk(cpu, CPUHP_ONLINE, true);
-		if (!ret)
-			cpuhp[cpu].up_ns = cycles_to_ns(read_cntvct() - t0);
-	}
-	cpus_write_unlock();
-	sched_unboost_current(nice);
-	return ret;
+	return cpuhp_change(cpu, CPUHP_ONLINE, &cpuhp[cpu < NR_CPUS ? cpu : 0].up_ns);
 }
 
 /* cpuhp.fail=CPU:STATE on the command line: as `hotplug fail CPU STATE`. */

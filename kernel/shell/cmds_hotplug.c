@@ -14,9 +14,8 @@ static int parse_cpu(const char *cmd, const char *arg, unsigned int *cpu)
 		kprintf("%s: '%s' is not a CPU number (0..%d)\n", cmd, arg, NR_CPUS - 1);
 		return -EINVAL;
 	}
-	if (!cpu_present((unsigned int)v) || !cpu_ops[v]) {
-		kprintf("%s: CPU%lu is not present%s\n", cmd, v,
-			cpu_possible((unsigned int)v) ? " (no way to start it)" : "");
+	if (!cpu_present((unsigned int)v)) {
+		kprintf("%s: CPU%lu is not present\n", cmd, v);
 		return -ENODEV;
 	}
 	*cpu = (unsigned int)v;
@@ -32,51 +31,47 @@ static void report(const char *cmd, unsigned int cpu, int err)
 	case -EBUSY:
 		kprintf("%s: CPU%u is the last active CPU\n", cmd, cpu);
 		break;
+	case -EOPNOTSUPP:
+		kprintf("%s: CPU%u has no enable-method (PSCI or spin-table): it cannot be stopped or started\n",
+			cmd, cpu);
+		break;
 	default:
 		kprintf("%s: CPU%u: failed (%d); it is back in state %s\n", cmd, cpu, err,
 			cpuhp_state_name(cpuhp_state_of(cpu)));
 	}
 }
 
-static int cmd_offline(int argc, char **argv)
+/* offline CPU / online CPU: one shape, the operation and its timer differ. */
+static int change_cmd(int argc, char **argv, int (*op)(unsigned int),
+		      u64 (*last_ns)(unsigned int), const char *done)
 {
 	unsigned int cpu;
 	int err;
 
 	if (argc != 2) {
-		kprintf("usage: offline CPU\n");
+		kprintf("usage: %s CPU\n", argv[0]);
 		return -EINVAL;
 	}
 	err = parse_cpu(argv[0], argv[1], &cpu);
 	if (err)
 		return err;
-	err = cpu_down(cpu);
+	err = op(cpu);
 	if (err)
 		report(argv[0], cpu, err);
 	else
-		kprintf("CPU%u offline in %lu us\n", cpu, cpuhp_last_down_ns(cpu) / 1000);
+		kprintf("CPU%u %s in %lu us\n", cpu, done, last_ns(cpu) / 1000);
 	return err;
+}
+
+static int cmd_offline(int argc, char **argv)
+{
+	return change_cmd(argc, argv, cpu_down, cpuhp_last_down_ns, "offline");
 }
 SHELL_CMD(offline, cmd_offline, "CPU", "take a CPU offline (deactivate, migrate, park, power off)");
 
 static int cmd_online(int argc, char **argv)
 {
-	unsigned int cpu;
-	int err;
-
-	if (argc != 2) {
-		kprintf("usage: online CPU\n");
-		return -EINVAL;
-	}
-	err = parse_cpu(argv[0], argv[1], &cpu);
-	if (err)
-		return err;
-	err = cpu_up(cpu);
-	if (err)
-		report(argv[0], cpu, err);
-	else
-		kprintf("CPU%u online in %lu us\n", cpu, cpuhp_last_up_ns(cpu) / 1000);
-	return err;
+	return change_cmd(argc, argv, cpu_up, cpuhp_last_up_ns, "online");
 }
 SHELL_CMD(online, cmd_online, "CPU", "bring a CPU back online");
 
