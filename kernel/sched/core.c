@@ -246,6 +246,8 @@ static void finish_task_switch(struct task_struct *prev)
 	 * try_to_wake_up(). */
 	smp_store_release(&prev->on_cpu, 0);
 	arch_spin_unlock(&rq->lock);
+	if (unlikely(rq->push_pending))
+		balance_push_queue(rq);	/* wakes our stopper: needs the lock free */
 	/* We hold what our own __schedule took, or what a new task starts
 	 * with: exactly one level, nothing else. */
 	if (unlikely(ti->preempt_count != PREEMPT_DISABLE_OFFSET))
@@ -310,9 +312,13 @@ static void __schedule(bool preempt)
 		 * without putting it back a second time. */
 		next = pick_next_task(rq, rq->idle);
 	}
+	if (unlikely(rq->balance_push))
+		balance_push_check(rq);
 	cd->need_resched = 0;
 	if (next == prev) {
 		arch_spin_unlock(&rq->lock);
+		if (unlikely(rq->push_pending))
+			balance_push_queue(rq);
 		ti->preempt_count = 0;
 		return;
 	}

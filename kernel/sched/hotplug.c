@@ -120,6 +120,57 @@ static int push_all_away(void *arg)
 	}
 }
 
+/*
+ * balance_push: the CPU has left cpu_active_mask and picks only its per-CPU
+ * threads (pick_next_fair_pinned), but a movable task that was running
+ * when it did is still there, and once preempted it would only be queued,
+ * never run, until sched_cpu_wait_empty sweeps the queue.  That sweep is
+ * started by the task driving the hotplug operation, which may be that very
+ * task.  So each time __schedule leaves a movable task queued here it asks
+ * (balance_push_check) for this stopper work: it runs next, being pinned,
+ * and moves them all away.
+ */
+static int balance_push_stop(void *arg)
+{
+	struct rq *rq = arg;
+	unsigned long flags = local_irq_save();
+	bool pushing;
+
+	arch_spin_lock(&rq->lock);
+	/* From here a task left behind asks for a new run. */
+	rq->push_queued = false;
+	pushing = rq->balance_push;	/* false: brought back up meanwhile */
+	arch_spin_unlock(&rq->lock);
+	local_irq_restore(flags);
+	return pushing ? push_all_away(NULL) : 0;
+}
+
+/* __schedule, rq locked, IRQs masked. */
+void balance_push_check(struct rq *rq)
+{
+	if (!rq->push_queued && first_movable(rq)) {
+		rq->push_queued = true;
+		rq->push_pending = true;
+	}
+}
+
+/* The tail of __schedule on this CPU: rq unlocked, IRQs still masked. */
+void balance_push_queue(struct rq *rq)
+{
+	unsigned long flags;
+
+	rq->push_pending = false;
+	if (stop_one_cpu_nowait(rq->cpu, balance_push_stop, rq, &rq->push_work))
+		return;
+	/* The stopper is parked only after sched_cpu_wait_empty, which
+	 * left nothing movable here; sched_cpu_dying reports it if not. */
+	flags = local_irq_save();
+	arch_spin_lock(&rq->lock);
+	rq->push_queued = false;
+	arch_spin_unlock(&rq->lock);
+	local_irq_restore(flags);
+}
+
 int sched_cpu_wait_empty(unsigned int cpu)
 {
 	return stop_one_cpu(cpu, push_all_away, NULL);

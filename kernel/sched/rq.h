@@ -68,6 +68,10 @@ struct rq {
 	u64 avg_idle;			/* ns: smoothed length of our idle periods */
 	u64 max_idle_balance_cost;	/* ns: the dearest newidle pass, decaying */
 	bool balance_push;		/* going offline: run no movable task (hotplug.c) */
+	bool push_queued;		/* balance_push work on our stopper; our lock */
+	bool push_pending;		/* ... to queue once __schedule drops our lock;
+					 * this CPU only, IRQs masked */
+	struct cpu_stop_work push_work;
 };
 
 extern struct rq runqueues[NR_CPUS];
@@ -120,5 +124,10 @@ void detach_task(struct rq *src, struct task_struct *p, unsigned int dst_cpu, co
 void attach_task(struct rq *dst, struct task_struct *p);
 struct rq *move_queued_task(struct rq *src, struct task_struct *p, unsigned int dst_cpu,
 			    const char *reason);
+
+/* hotplug.c: a CPU going down (rq->balance_push) pushes away the movable
+ * tasks __schedule leaves queued.  check: rq locked; queue: after. */
+void balance_push_check(struct rq *rq);
+void balance_push_queue(struct rq *rq);
 
 #endif
