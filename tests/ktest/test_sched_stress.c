@@ -9,6 +9,7 @@
 
 #define RING 8
 #define MESSAGES 2000
+#define MIN_MESSAGES 100
 #define MAX_PAIRS 8
 
 struct pair {
@@ -26,7 +27,9 @@ static int producer_fn(void *arg)
 {
 	struct pair *pr = arg;
 
-	for (u32 v = 1; v <= MESSAGES && kt_now_ns() < pr->deadline; v++) {
+	/* The first MIN_MESSAGES whatever the time (a slow host only makes
+	 * them slower), then until the deadline. */
+	for (u32 v = 1; v <= MESSAGES && (v <= MIN_MESSAGES || kt_now_ns() < pr->deadline); v++) {
 		KT_WAIT_EVENT(pr->wq, READ_ONCE(pr->head) - smp_load_acquire(&pr->tail) < RING);
 		if (kthread_should_stop())
 			break;
@@ -111,7 +114,7 @@ static void producer_consumer_pairs(struct ktest *t)
 		KT_EXPECT_EQ(t, pr->out_of_order, 0);
 		KT_EXPECT_EQ(t, pr->sum_got, pr->sum_sent);
 		/* Made real progress: not just the first few before a hang. */
-		KT_EXPECT(t, pr->produced >= 100);
+		KT_EXPECT(t, pr->produced >= MIN_MESSAGES);
 		total += pr->produced;
 	}
 	KT_NOTE("%u pairs passed %lu messages", n, total);
@@ -137,6 +140,8 @@ static unsigned int nr_workers, nr_setters;
 
 static struct {
 	u64 deadline;
+	u64 hard_deadline;		/* ... or later, until min_calls were made */
+	int min_calls;
 	bool owned;			/* phase 1: setter s owns workers i % nr_setters == s */
 	atomic_t calls, errors;
 	atomic_t stranded;		/* returned 0, but the task is not on an allowed CPU */
@@ -218,12 +223,24 @@ static void random_mask(struct worker *w, cpumask_t *m, u64 *seed)
 	}
 }
 
+/* Until the deadline, and on a slow host on until a phase has made its
+ * calls (the checks need some), within a liveness bound. */
+#define PHASE_CALLS 25
+
+static bool storm_going(void)
+{
+	u64 now = kt_now_ns();
+
+	return now < READ_ONCE(mig.deadline) ||
+	       (atomic_read(&mig.calls) < READ_ONCE(mig.min_calls) && now < READ_ONCE(mig.hard_deadline));
+}
+
 static int setter_fn(void *arg)
 {
 	unsigned int me = (unsigned int)(long)arg;
 	u64 seed = 0x1234567ULL * (me + 1);
 
-	while (!kthread_should_stop() && kt_now_ns() < READ_ONCE(mig.deadline)) {
+	while (!kthread_should_stop() && storm_going()) {
 		unsigned int i = (unsigned int)(kt_rand(&seed) % nr_workers);
 		struct task_struct *p;
 		cpumask_t m;
@@ -305,9 +322,11 @@ static bool storm(struct ktest *t, bool owned, u64 ms)
 
 	mig.owned = owned;
 	mig.deadline = kt_now_ns() + ms * 1000000ULL;
+	mig.hard_deadline = mig.deadline + KT_LIVENESS_MS * 1000000ULL;
+	mig.min_calls = atomic_read(&mig.calls) + PHASE_CALLS;
 	for (unsigned int i = 0; i < nr_setters; i++)
 		setters[i] = kt_start(setter_fn, (void *)(long)i, "kt-taskset", -1, 0);
-	KT_WAIT_UNTIL(kt_now_ns() > mig.deadline, ms + 1000);
+	KT_WAIT_UNTIL(!storm_going(), ms + KT_LIVENESS_MS + 1000);
 	/* Each finishes the call it is in, then idles: a setter that does
 	 * not is stuck in set_cpus_allowed_ptr(), and kt_stop would hang. */
 	for (unsigned int i = 0; i < nr_setters; i++)
@@ -392,7 +411,7 @@ static void migration_stress(struct ktest *t)
 	KT_EXPECT_EQ(t, outside, 0);
 	KT_EXPECT_EQ(t, atomic_read(&mig.errors), 0);
 	KT_EXPECT_EQ(t, atomic_read(&mig.stranded), 0);
-	KT_EXPECT(t, atomic_read(&mig.calls) >= 50);
+	KT_EXPECT(t, atomic_read(&mig.calls) >= 2 * PHASE_CALLS);
 	KT_EXPECT(t, migrations > 0);
 }
 
