@@ -274,6 +274,8 @@ bool nohz_idle_balance(struct rq *this_rq, enum cpu_idle_type idle)
 	this_rq->nohz_idle_balance = 0;
 	if (idle == CPU_IDLE)
 		nohz_ilb_pass(this_rq, flags);
+	else
+		WRITE_ONCE(this_rq->nohz_kicks_busy, this_rq->nohz_kicks_busy + 1);
 	/* Flags first, then the guard, with release: a kicker whose
 	 * cmpxchg finds the guard free finds our flags clear too, and our
 	 * pass's stores (nohz.next_balance...) done. */

@@ -50,6 +50,7 @@ struct rq {
 	u64 ilb_kicks_sent;
 	u64 ilb_kicks_received;
 	u64 nohz_balance_runs;		/* ILB passes this CPU ran for the idle CPUs */
+	u64 nohz_kicks_busy;		/* kicks it released unserved: busy again by then */
 	u64 wc_violations;		/* idle here past the bound while work waited elsewhere */
 	u64 wc_checks;			/* checks this CPU's tick ran */
 	u64 wc_check_ns_max;		/* the most one took */
