@@ -387,8 +387,11 @@ static bool start_active_balance(struct lb_env *env)
 
 /* The balance interval doubles (up to max_interval) while there is
  * nothing to do, and while everything is pinned. */
-static void relax_interval(struct sched_domain *sd, bool all_pinned)
+static void relax_interval(struct sched_domain *sd, bool all_pinned, enum cpu_idle_type idle)
 {
+	/* A newidle pass says nothing about the periodic rhythm. */
+	if (idle == CPU_NEWLY_IDLE)
+		return;
 	if (sd->balance_interval < sd->max_interval || (all_pinned && sd->balance_interval < 512))
 		sd->balance_interval *= 2;
 }
@@ -466,7 +469,7 @@ more_balance:
 			goto redo;
 		}
 		schedstat_inc(sd->stats.lb_all_pinned);
-		relax_interval(sd, true);
+		relax_interval(sd, true, idle);
 		trace_decision(&env, busiest_cpu, 0);
 		return 0;
 	}
@@ -482,9 +485,10 @@ more_balance:
 		if (need_active_balance(&env) && start_active_balance(&env)) {
 			/* Give the push time before failing again. */
 			sd->nr_balance_failed = sd->cache_nice_tries + 1;
-		} else {
-			relax_interval(sd, false);
 		}
+		/* Unbalanced: look again soon, as Linux does (it backs off
+		 * only when balanced or when everything is pinned). */
+		sd->balance_interval = sd->min_interval;
 	}
 	trace_decision(&env, busiest_cpu, (unsigned int)moved);
 	return moved;
@@ -495,7 +499,7 @@ out_balanced:
 	/* Balanced at this level: whatever pinned us before is gone. */
 	if (parent_group && READ_ONCE(parent_group->imbalance) && !(env.flags & LBF_SOME_PINNED))
 		WRITE_ONCE(parent_group->imbalance, 0);
-	relax_interval(sd, false);
+	relax_interval(sd, false, idle);
 	/* Balanced passes are only counted (lb_balanced): traced, they
 	 * would fill the buffer at every tick of every CPU. */
 	if (!res.balanced)
