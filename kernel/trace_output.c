@@ -17,6 +17,9 @@ static const char *const ipi_names[NR_IPIS] = {
 	[IPI_CALL_FUNC] = "Function call interrupts",
 	[IPI_STOP] = "CPU stop interrupts",
 	[IPI_PING] = "Ping interrupts",
+	/* Ours: Linux kicks the idle load balancer with a function call
+	 * (kick_ilb), so its trace says "Function call interrupts" there. */
+	[IPI_NOHZ_KICK] = "NOHZ kick interrupts",
 };
 
 static const char *ipi_name(unsigned int ipi)
