@@ -35,6 +35,7 @@
 #define LBF_NEED_BREAK	0x2	/* (unused: our loops are short) */
 #define LBF_DST_PINNED	0x4	/* some may, on new_dst_cpu instead */
 #define LBF_SOME_PINNED	0x8	/* some task could not go to dst */
+#define LBF_SRC_BUSY	0x10	/* busiest's lock was taken: pass given up */
 
 /* At most this many tasks per pass: bounds the time both locks are held. */
 #define LB_LOOP_MAX 32
@@ -258,13 +259,43 @@ static bool both_active(const struct rq *a, const struct rq *b)
 	return false;
 }
 
+/*
+ * Both locks, lower CPU first, but never queue for busiest's: when it is
+ * taken, give this pass up (false).  Several CPUs often pick the same
+ * busiest runqueue at once (every idle CPU's pass, newidle passes, the
+ * NOHZ balancer); queued behind each other on its lock, IRQs masked, they
+ * form a convoy that also holds up that CPU's own tick and wake-ups (and
+ * on an emulator that runs more vCPUs than it has host CPUs, a long one).
+ * The next pass comes within an interval.  Only trylock never waits, so
+ * the order still cannot deadlock.
+ */
+static bool lock_dst_try_src(struct rq *dst, struct rq *src)
+{
+	if (dst->cpu < src->cpu) {
+		arch_spin_lock(&dst->lock);
+		if (arch_spin_trylock(&src->lock))
+			return true;
+		arch_spin_unlock(&dst->lock);
+		return false;
+	}
+	if (!arch_spin_trylock(&src->lock))
+		return false;
+	arch_spin_lock(&dst->lock);
+	return true;
+}
+
 /* Detach and attach under both locks.  Returns tasks moved. */
 static int move_tasks(struct lb_env *env)
 {
 	unsigned long flags = local_irq_save();
 	int moved = 0;
 
-	double_rq_lock(env->dst_rq, env->src_rq);
+	if (!lock_dst_try_src(env->dst_rq, env->src_rq)) {
+		local_irq_restore(flags);
+		env->flags |= LBF_SRC_BUSY;
+		schedstat_inc(lb_stats.src_busy);
+		return 0;
+	}
 	if (both_active(env->dst_rq, env->src_rq)) {
 		env->now = sched_clock();
 		moved = detach_tasks(env);
@@ -445,6 +476,11 @@ redo:
 more_balance:
 	env.flags |= LBF_ALL_PINNED;
 	moved += move_tasks(&env);
+	if (env.flags & LBF_SRC_BUSY) {
+		/* Neither failed nor balanced: the interval stays. */
+		trace_decision(&env, busiest_cpu, (unsigned int)moved);
+		return moved;
+	}
 	/* Some tasks could only go to another CPU of our group: retry with
 	 * that one as the destination (Linux's LBF_DST_PINNED). */
 	if ((env.flags & LBF_DST_PINNED) && env.imbalance > 0 && env.new_dst_cpu >= 0) {

@@ -121,11 +121,11 @@ static int cmd_schedstat(int argc, char **argv)
 		ni.nr_idle, ni.ilb_in_flight, ni.kicks_suppressed, ni.double_kicks);
 	kprintf("wc bound_ms=%lu violations=%lu\n", wc_bound_ns() / 1000000, wc_total);
 	kprintf("moved periodic=%lu nohz=%lu newidle=%lu active=%lu alb_refused=%lu "
-		"inactive_aborts=%lu inactive_violations=%lu\n",
+		"inactive_aborts=%lu inactive_violations=%lu src_busy=%lu\n",
 		READ_ONCE(lb_stats.moved[LB_PERIODIC]), READ_ONCE(lb_stats.moved[LB_NOHZ]),
 		READ_ONCE(lb_stats.moved[LB_NEWIDLE]), READ_ONCE(lb_stats.moved[LB_ACTIVE]),
 		READ_ONCE(lb_stats.alb_refused), READ_ONCE(lb_stats.inactive_aborts),
-		READ_ONCE(lb_stats.inactive_violations));
+		READ_ONCE(lb_stats.inactive_violations), READ_ONCE(lb_stats.src_busy));
 	return 0;
 }
 SHELL_CMD(schedstat, cmd_schedstat, "", "balancing counters per CPU: trigger, NOHZ, work conservation");
