@@ -15,8 +15,9 @@
  * of the local group (some tasks pinned away from dst), another busiest
  * CPU (all pinned), and after repeated failures active balance.
  *
- * Locking.  Both runqueues are held together (double_rq_lock, IRQs
- * masked) while tasks are detached and attached; Linux detaches under the
+ * Locking.  Both runqueues are held together (lower CPU first, IRQs
+ * masked; busiest's only tried, see lock_dst_try_src) while tasks are
+ * detached and attached; Linux detaches under the
  * source's lock and attaches under the destination's, which keeps each
  * lock shorter but needs a second check of the destination.  With both
  * held, cpu_active() of both is final: hotplug clears it under the CPU's
