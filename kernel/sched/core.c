@@ -1,5 +1,7 @@
 /*
- * The scheduler core: per-CPU runqueues, schedule(), wake-ups, the tick.
+ * The scheduler core: per-CPU runqueues, schedule(), the tick.  Wake-ups
+ * (try_to_wake_up, wake_up_new_task) are in wakeup.c and follow the rules
+ * below.
  *
  * Locks, and who may change what.  The balancer and CPU hotplug rely on
  * these rules; every path in kernel/sched/ follows them.
@@ -430,132 +432,6 @@ void scheduler_tick(void)
 	check_preempt_tick(rq);
 	arch_spin_unlock(&rq->lock);
 	sched_balance_trigger(rq);
-}
-
-/* Spin until p is off every CPU; acquire, so that we see all its old
- * CPU wrote while switching away from it (Linux's smp_cond_load_acquire). */
-static void wait_task_off_cpu(struct task_struct *p)
-{
-	/* Pairs with the smp_store_release() in finish_task_switch(). */
-	while (smp_load_acquire(&p->on_cpu))
-		cpu_relax();
-}
-
-/*
- * Make p runnable if its state is in 'state'.  Context: any, IRQs on or
- * off (it masks them itself), no runqueue lock held (it takes p->pi_lock
- * and one).  Returns 1 if p was woken, 0 if it was not in such a state.
- */
-/*
- * Choose p's CPU and lock its runqueue.  The choice reads cpu_active_mask
- * without a lock, so it is checked again under the runqueue's lock, which
- * a CPU leaving the active mask holds while it does (kernel/sched/
- * hotplug.c): a placement either lands before the CPU left (and that
- * CPU's sweep moves the task on) or sees it gone and chooses again.
- * Bound per-CPU threads go to their CPU whatever it is doing.  Caller
- * holds p->pi_lock, IRQs masked.
- */
-static struct rq *lock_placement_rq(struct task_struct *p, unsigned int prev)
-{
-	for (;;) {
-		unsigned int cpu = (unsigned int)select_task_rq(p, prev);
-		struct rq *rq = cpu_rq(cpu);
-
-		arch_spin_lock(&rq->lock);
-		if ((p->flags & PF_NO_SETAFFINITY) || is_cpu_allowed(p, cpu))
-			return rq;
-		arch_spin_unlock(&rq->lock);
-	}
-}
-
-static int try_to_wake_up(struct task_struct *p, unsigned int state)
-{
-	unsigned long flags;
-	struct rq *rq;
-
-	spin_lock_irqsave(&p->pi_lock, flags);
-	/* Full barrier: the caller's store that makes p's wait condition
-	 * true is ordered before our load of p->state.  Pairs with the
-	 * smp_mb() in set_current_state() between the sleeper's state store
-	 * and its condition load: one of us sees the other. */
-	smp_mb();
-	if (!(READ_ONCE(p->state) & state)) {
-		spin_unlock_irqrestore(&p->pi_lock, flags);
-		return 0;
-	}
-	/* on_rq only after state.  p stored its sleeping state after it had
-	 * been queued (on_rq set under its runqueue lock before it could run);
-	 * read early, on_rq could be 0 from before that, and we would queue a
-	 * task that is queued already. */
-	smp_rmb();
-	if (READ_ONCE(p->on_rq)) {
-		/* Still queued (it had not got as far as schedule()), or on
-		 * its way between runqueues: under the right lock, settled. */
-		rq = __task_rq_lock(p);
-		if (task_on_rq_queued(p)) {
-			WRITE_ONCE(p->state, TASK_RUNNING);
-			trace_sched_wakeup(p);
-			arch_spin_unlock(&rq->lock);
-			spin_unlock_irqrestore(&p->pi_lock, flags);
-			return 1;
-		}
-		arch_spin_unlock(&rq->lock);
-	}
-	/* on_cpu only after on_rq == 0 (Linux: smp_acquire__after_ctrl_dep).
-	 * __schedule() stored on_rq = 0 while p was still on_cpu; read early,
-	 * on_cpu could be the 0 from before p was last switched in, and we
-	 * would move a task whose stack its CPU is still using. */
-	smp_rmb();
-	wait_task_off_cpu(p);
-	/* Off every runqueue and every CPU, pi_lock held: rule (a). */
-	rq = lock_placement_rq(p, task_cpu(p));
-	set_task_cpu(p, rq->cpu, "wakeup");
-	WRITE_ONCE(p->state, TASK_RUNNING);
-	trace_sched_wakeup(p);
-	activate_task(rq, p, true);
-	check_preempt_curr(rq, p);
-	arch_spin_unlock(&rq->lock);
-	spin_unlock_irqrestore(&p->pi_lock, flags);
-	return 1;
-}
-
-/* First wake-up of a TASK_NEW task (a second caller finds it started and
- * returns).  Context: any; takes p->pi_lock and a runqueue lock. */
-void wake_up_new_task(struct task_struct *p)
-{
-	unsigned long flags;
-	struct rq *rq;
-
-	spin_lock_irqsave(&p->pi_lock, flags);
-	if (p->state != TASK_NEW) {	/* someone else started it first */
-		spin_unlock_irqrestore(&p->pi_lock, flags);
-		return;
-	}
-	/* Its first switch-in lands in schedule_tail(), which drops what
-	 * __schedule would have held (Linux: FORK_PREEMPT_COUNT). */
-	p->thread_info.preempt_count = FORK_PREEMPT_COUNT;
-	rq = lock_placement_rq(p, smp_processor_id());
-	set_task_cpu(p, rq->cpu, "new");
-	WRITE_ONCE(p->state, TASK_RUNNING);
-	activate_task(rq, p, false);
-	trace_sched_wakeup_new(p);
-	check_preempt_curr(rq, p);
-	arch_spin_unlock(&rq->lock);
-	spin_unlock_irqrestore(&p->pi_lock, flags);
-}
-
-int wake_up_state(struct task_struct *p, unsigned int state)
-{
-	if (READ_ONCE(p->state) == TASK_NEW) {
-		wake_up_new_task(p);
-		return 1;
-	}
-	return try_to_wake_up(p, state);
-}
-
-int wake_up_process(struct task_struct *p)
-{
-	return wake_up_state(p, TASK_NORMAL);
 }
 
 /* Context: may spin, never sleeps; takes p->pi_lock and its runqueue

@@ -1,4 +1,4 @@
-/* Scheduler internals (runqueues) shared by core.c, fair.c and migrate.c. */
+/* Scheduler internals (runqueues) shared by the files of kernel/sched/. */
 #ifndef KERNEL_SCHED_SCHED_H
 #define KERNEL_SCHED_SCHED_H
 
