@@ -44,17 +44,10 @@ static void set_task(struct trace_task *t, const struct task_struct *p)
 	t->prio = trace_task_prio(p);
 }
 
-/*
- * A slot in this CPU's ring, or NULL.  Called with IRQs masked, which is
- * what makes the ring ours alone and what trace_quiesce() waits out.
- * tracing_on is read again here, under the mask: the caller's unmasked
- * check may be stale by the time IRQs went off.
- */
-static struct trace_entry *slot(unsigned long irqflags)
+/* The next slot in this CPU's ring (the oldest entry once it is full), or
+ * NULL while tracing is off.  IRQs masked. */
+static struct trace_entry *slot(struct trace_buf *b)
 {
-	struct cpu_data *cd = this_cpu();
-	struct trace_buf *b = &bufs[cd->cpu];
-	struct task_struct *cur = current;
 	struct trace_entry *e;
 
 	if (!READ_ONCE(tracing_on) || !b->e)
@@ -64,14 +57,38 @@ static struct trace_entry *slot(unsigned long irqflags)
 	if (b->count < TRACE_ENTRIES)
 		b->count++;
 	b->written++;
-	e->ts = read_cntvct();
-	e->pid = cur->pid;
-	memcpy(e->comm, cur->comm, TASK_COMM_LEN);
-	e->flags = (arch_irqs_disabled_flags(irqflags) ? TF_IRQS_OFF : 0) |
-		   (cd->need_resched ? TF_NEED_RESCHED : 0) | (cd->irq_nesting ? TF_HARDIRQ : 0);
-	/* The running task's count (it is per task, asm/preempt.h). */
-	e->preempt_count = (u8)MIN(preempt_count(), 15);
 	return e;
+}
+
+/*
+ * Record one event: its type and payload come filled in *ev; the time,
+ * the running task and the context are taken here.  The ring is written
+ * with IRQs masked, which is what makes it ours alone and what
+ * trace_quiesce() waits out.  tracing_on is read again (slot()) under the
+ * mask: the caller's unmasked check may be stale by the time IRQs went
+ * off.  The payload is built before the mask: it holds the caller's
+ * arguments, and the events that read a task's fields (switch, wake-up,
+ * migration) are recorded under its locks with IRQs masked already.
+ */
+static void record(const struct trace_entry *ev)
+{
+	unsigned long flags = local_irq_save();
+	struct cpu_data *cd = this_cpu();
+	struct task_struct *cur = current;
+	struct trace_entry *e = slot(&bufs[cd->cpu]);
+
+	if (e) {
+		*e = *ev;	/* type and payload; the rest is filled below */
+		e->ts = read_cntvct();
+		e->pid = cur->pid;
+		memcpy(e->comm, cur->comm, TASK_COMM_LEN);
+		e->flags = (arch_irqs_disabled_flags(flags) ? TF_IRQS_OFF : 0) |
+			   (cd->need_resched ? TF_NEED_RESCHED : 0) |
+			   (cd->irq_nesting ? TF_HARDIRQ : 0);
+		/* The running task's count (it is per task, asm/preempt.h). */
+		e->preempt_count = (u8)MIN(preempt_count(), 15);
+	}
+	local_irq_restore(flags);
 }
 
 /* Linux's letters: R runnable (R+ preempted), S sleeping, D uninterruptible,
@@ -102,130 +119,70 @@ static void state_letters(char *out, const struct task_struct *p, bool preempt)
 /* From __schedule: IRQs masked, rq lock held, current == prev. */
 void __trace_switch(bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot(flags);
+	struct trace_entry ev = { .type = EV_SWITCH, .sw.prev_prio = trace_task_prio(prev) };
 
-	if (e) {
-		e->type = EV_SWITCH;
-		e->sw.prev_prio = trace_task_prio(prev);
-		state_letters(e->sw.prev_state, prev, preempt);
-		set_task(&e->sw.next, next);
-	}
-	local_irq_restore(flags);
+	state_letters(ev.sw.prev_state, prev, preempt);
+	set_task(&ev.sw.next, next);
+	record(&ev);
 }
 
 void __trace_wakeup(struct task_struct *p, bool new_task)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot(flags);
+	struct trace_entry ev = { .type = new_task ? EV_WAKEUP_NEW : EV_WAKEUP,
+				  .wake.cpu = task_cpu(p) };
 
-	if (e) {
-		e->type = new_task ? EV_WAKEUP_NEW : EV_WAKEUP;
-		set_task(&e->wake.t, p);
-		e->wake.cpu = task_cpu(p);
-	}
-	local_irq_restore(flags);
+	set_task(&ev.wake.t, p);
+	record(&ev);
 }
 
 void __trace_migrate(struct task_struct *p, unsigned int from, unsigned int to, const char *reason)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot(flags);
+	struct trace_entry ev = { .type = EV_MIGRATE,
+				  .mig = { .from = from, .to = to, .reason = reason } };
 
-	if (e) {
-		e->type = EV_MIGRATE;
-		set_task(&e->mig.t, p);
-		e->mig.from = from;
-		e->mig.to = to;
-		e->mig.reason = reason;
-	}
-	local_irq_restore(flags);
+	set_task(&ev.mig.t, p);
+	record(&ev);
 }
 
 void __trace_stop(void *fn)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot(flags);
-
-	if (e) {
-		e->type = EV_STOP;
-		e->stop_fn = fn;
-	}
-	local_irq_restore(flags);
+	record(&(struct trace_entry){ .type = EV_STOP, .stop_fn = fn });
 }
 
 void __trace_cpuhp(bool enter, unsigned int cpu, int target_or_state, int idx, const char *name,
 		   int ret)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot(flags);
-
-	if (e) {
-		e->type = enter ? EV_CPUHP_ENTER : EV_CPUHP_EXIT;
-		e->hp.cpu = cpu;
-		e->hp.target_or_state = target_or_state;
-		e->hp.idx = idx;
-		e->hp.name = name;
-		e->hp.ret = ret;
-	}
-	local_irq_restore(flags);
+	record(&(struct trace_entry){
+		.type = enter ? EV_CPUHP_ENTER : EV_CPUHP_EXIT,
+		.hp = { .cpu = cpu, .target_or_state = target_or_state, .idx = idx,
+			.name = name, .ret = ret },
+	});
 }
 
 void __trace_ipi_raise(const cpumask_t *mask, unsigned int ipi)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot(flags);
-
-	if (e) {
-		e->type = EV_IPI_RAISE;
-		cpumask_copy(&e->ipi.mask, mask);
-		e->ipi.ipi = ipi;
-	}
-	local_irq_restore(flags);
+	record(&(struct trace_entry){ .type = EV_IPI_RAISE, .ipi = { .mask = *mask, .ipi = ipi } });
 }
 
 void __trace_ipi_handler(bool entry, unsigned int ipi)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot(flags);
-
-	if (e) {
-		e->type = entry ? EV_IPI_ENTRY : EV_IPI_EXIT;
-		e->ipi.ipi = ipi;
-	}
-	local_irq_restore(flags);
+	record(&(struct trace_entry){ .type = entry ? EV_IPI_ENTRY : EV_IPI_EXIT, .ipi.ipi = ipi });
 }
 
 void __trace_balance(unsigned int cpu, int level, const char *domain, const char *idle,
 		     int busiest, long imbalance, unsigned int moved)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot(flags);
-
-	if (e) {
-		e->type = EV_BALANCE;
-		e->bal.cpu = cpu;
-		e->bal.level = level;
-		e->bal.domain = domain;
-		e->bal.idle = idle;
-		e->bal.busiest = busiest;
-		e->bal.imbalance = imbalance;
-		e->bal.moved = moved;
-	}
-	local_irq_restore(flags);
+	record(&(struct trace_entry){
+		.type = EV_BALANCE,
+		.bal = { .cpu = cpu, .level = level, .domain = domain, .idle = idle,
+			 .busiest = busiest, .imbalance = imbalance, .moved = moved },
+	});
 }
 
 void __trace_kick_ilb(unsigned int ilb_cpu, const char *kick_flags)
 {
-	unsigned long flags = local_irq_save();
-	struct trace_entry *e = slot(flags);
-
-	if (e) {
-		e->type = EV_KICK_ILB;
-		e->ilb.cpu = ilb_cpu;
-		e->ilb.flags = kick_flags;
-	}
-	local_irq_restore(flags);
+	record(&(struct trace_entry){ .type = EV_KICK_ILB,
+				      .ilb = { .cpu = ilb_cpu, .flags = kick_flags } });
 }
 
 int trace_enable(bool on)
