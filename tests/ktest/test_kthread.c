@@ -177,16 +177,26 @@ static bool kt_is_parked(struct task_struct *p)
 	return !READ_ONCE(p->on_rq) && !READ_ONCE(p->on_cpu);
 }
 
+/* Start parkable_fn(pk) as 'name' and wait until it has looped 'loops'
+ * times.  A thread that cannot be started aborts the case. */
+static struct task_struct *start_parkable(struct ktest *t, struct parkable *pk, const char *name,
+					  u64 loops)
+{
+	struct task_struct *p;
+
+	pk->loops = 0;
+	p = kt_start(parkable_fn, pk, name, -1, 0);
+	KT_ASSERT(t, p);
+	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(pk->loops) >= loops, KT_LIVENESS_MS));
+	return p;
+}
+
 static void park_unpark_stop(struct ktest *t)
 {
 	static struct parkable pk;
-	struct task_struct *p;
+	struct task_struct *p = start_parkable(t, &pk, "kt-park", 2);
 	u64 loops;
 
-	pk.loops = 0;
-	p = kt_start(parkable_fn, &pk, "kt-park", -1, 0);
-	KT_ASSERT(t, p);
-	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(pk.loops) >= 2, KT_LIVENESS_MS));
 	for (int round = 0; round < 3; round++) {
 		KT_EXPECT_EQ(t, kthread_park(p), 0);
 		KT_EXPECT_STREQ(t, task_state_name(p), "parked");
@@ -211,13 +221,9 @@ static void park_unpark_stop(struct ktest *t)
 static void double_park_is_busy(struct ktest *t)
 {
 	static struct parkable pk;
-	struct task_struct *p;
+	struct task_struct *p = start_parkable(t, &pk, "kt-park2", 1);
 	u64 loops;
 
-	pk.loops = 0;
-	p = kt_start(parkable_fn, &pk, "kt-park2", -1, 0);
-	KT_ASSERT(t, p);
-	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(pk.loops) >= 1, KT_LIVENESS_MS));
 	KT_EXPECT_EQ(t, kthread_park(p), 0);
 	KT_EXPECT_EQ(t, kthread_park(p), -EBUSY);
 	KT_EXPECT_STREQ(t, task_state_name(p), "parked");
