@@ -155,27 +155,16 @@ static struct {
 	int held_on;
 } obs;
 
-static u64 kicks_received_total(void)
-{
-	unsigned int cpu;
-	u64 n = 0;
-
-	for_each_online_cpu(cpu)
-		n += READ_ONCE(cpu_rq(cpu)->ilb_kicks_received);
-	return n;
-}
-
-/* NOHZ passes run, on every CPU but 'except'. */
-static u64 passes_total(unsigned int except)
-{
-	unsigned int cpu;
-	u64 n = 0;
-
-	for_each_online_cpu(cpu)
-		if (cpu != except)
-			n += READ_ONCE(cpu_rq(cpu)->nohz_balance_runs);
-	return n;
-}
+/* The runqueue counter 'field' summed over the online CPUs, leaving out
+ * CPU 'except' (-1: none). */
+#define rq_total(field, except) ({						\
+	unsigned int __cpu;							\
+	u64 __n = 0;								\
+	for_each_online_cpu(__cpu)						\
+		if (__cpu != (unsigned int)(except))				\
+			__n += READ_ONCE(cpu_rq(__cpu)->field);			\
+	__n;									\
+})
 
 static void observe(struct rq *rq, enum cpu_idle_type idle)
 {
@@ -202,12 +191,12 @@ static void observe(struct rq *rq, enum cpu_idle_type idle)
 		u64 end = kt_now_ns() + 2000000000ULL;
 
 		obs.held_on = (int)smp_processor_id();
-		obs.recv_before = kicks_received_total();
+		obs.recv_before = rq_total(ilb_kicks_received, -1);
 		obs.supp_before = ni.kicks_suppressed;
 		while (READ_ONCE(cpu_data[obs.busy_cpu].ticks) < ticks0 + 3 && kt_now_ns() < end)
 			cpu_relax();
 		nohz_get_info(&ni, NULL, 0);
-		obs.recv_after = kicks_received_total();
+		obs.recv_after = rq_total(ilb_kicks_received, -1);
 		obs.supp_after = ni.kicks_suppressed;
 	}
 }
@@ -249,7 +238,8 @@ static void kick_reaches_idle_cpu(struct ktest *t)
 	static u64 ipis[NR_CPUS], runs[NR_CPUS], busies[NR_CPUS];
 	struct task_struct *p[2];
 	unsigned int busy = kt_cpu(0), cpu, kicked = 0;
-	u64 sent0 = READ_ONCE(cpu_rq(busy)->ilb_kicks_sent), passes0 = passes_total(busy);
+	u64 sent0 = READ_ONCE(cpu_rq(busy)->ilb_kicks_sent);
+	u64 passes0 = rq_total(nohz_balance_runs, busy);	/* NOHZ passes, not by busy */
 	struct nohz_info ni;
 
 	if (kt_ncpus() < 2)
@@ -264,7 +254,8 @@ static void kick_reaches_idle_cpu(struct ktest *t)
 		/* A kicked CPU that is busy again by its softirq lets the kick
 		 * go (nohz_kicks_busy), so wait for a pass, not just a kick. */
 		KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(cpu_rq(busy)->ilb_kicks_sent) > sent0 &&
-					   passes_total(busy) > passes0, KT_LIVENESS_MS));
+					   rq_total(nohz_balance_runs, busy) > passes0,
+					   KT_LIVENESS_MS));
 	} else {
 		u64 ticks0 = READ_ONCE(cpu_data[busy].ticks);
 
@@ -351,23 +342,13 @@ static void balance_action_runs_with_irqs_on(struct ktest *t)
 		KT_EXPECT_EQ(t, READ_ONCE(cpu_rq(cpu)->balance_irqs_off), 0);
 }
 
-static u64 wc_total(void)
-{
-	unsigned int cpu;
-	u64 n = 0;
-
-	for_each_online_cpu(cpu)
-		n += READ_ONCE(cpu_rq(cpu)->wc_violations);
-	return n;
-}
-
 /* Waits 3 bounds; the violations counted meanwhile. */
 static u64 wc_over_three_bounds(void)
 {
-	u64 v0 = wc_total();
+	u64 v0 = rq_total(wc_violations, -1);
 
 	msleep((unsigned int)(3 * wc_bound_ns() / 1000000));
-	return wc_total() - v0;
+	return rq_total(wc_violations, -1) - v0;
 }
 
 /* Nothing may move work (balancer off): two spinners that may run
@@ -378,7 +359,7 @@ static void wc_counts_unfixed_imbalance(struct ktest *t)
 	static u64 loops[2];
 	struct task_struct *p[2];
 	unsigned int busy = kt_cpu(0), cpu;
-	u64 v0 = wc_total(), vbusy = READ_ONCE(cpu_rq(busy)->wc_violations);
+	u64 v0 = rq_total(wc_violations, -1), vbusy = READ_ONCE(cpu_rq(busy)->wc_violations);
 
 	/* The test's own CPU wakes every tick while it polls: it needs a
 	 * third CPU that stays idle past the bound. */
@@ -389,7 +370,7 @@ static void wc_counts_unfixed_imbalance(struct ktest *t)
 	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(loops[0]) && READ_ONCE(loops[1]), KT_LIVENESS_MS));
 	for (int i = 0; i < 2; i++)
 		KT_EXPECT_EQ(t, set_cpus_allowed_ptr(p[i], cpu_active_mask), 0);
-	KT_EXPECT(t, KT_WAIT_UNTIL(wc_total() > v0, KT_LIVENESS_MS));
+	KT_EXPECT(t, KT_WAIT_UNTIL(rq_total(wc_violations, -1) > v0, KT_LIVENESS_MS));
 	stop_two(p);
 	sched_balance_set_disabled(false);
 	for_each_online_cpu(cpu)
