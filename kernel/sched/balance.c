@@ -16,7 +16,8 @@
  * CPU (all pinned), and after repeated failures active balance.
  *
  * Locking.  Both runqueues are held together (lower CPU first, IRQs
- * masked; busiest's only tried, see lock_dst_try_src) while tasks are
+ * masked; no queueing behind another waiter for busiest's, see
+ * lock_dst_try_src) while tasks are
  * detached and attached; Linux detaches under the
  * source's lock and attaches under the destination's, which keeps each
  * lock shorter but needs a second check of the destination.  With both
@@ -36,7 +37,7 @@
 #define LBF_NEED_BREAK	0x2	/* (unused: our loops are short) */
 #define LBF_DST_PINNED	0x4	/* some may, on new_dst_cpu instead */
 #define LBF_SOME_PINNED	0x8	/* some task could not go to dst */
-#define LBF_SRC_BUSY	0x10	/* busiest's lock was taken: pass given up */
+#define LBF_SRC_BUSY	0x10	/* others queued for busiest's lock: pass given up */
 
 /* At most this many tasks per pass: bounds the time both locks are held. */
 #define LB_LOOP_MAX 32
@@ -261,25 +262,25 @@ static bool both_active(const struct rq *a, const struct rq *b)
 }
 
 /*
- * Both locks, lower CPU first, but never queue for busiest's: when it is
- * taken, give this pass up (false).  Several CPUs often pick the same
- * busiest runqueue at once (every idle CPU's pass, newidle passes, the
- * NOHZ balancer); queued behind each other on its lock, IRQs masked, they
- * form a convoy that also holds up that CPU's own tick and wake-ups (and
- * on an emulator that runs more vCPUs than it has host CPUs, a long one).
- * The next pass comes within an interval.  Only trylock never waits, so
- * the order still cannot deadlock.
+ * Both locks, lower CPU first, but never queue behind another CPU that
+ * already waits for busiest's: then give this pass up (false).  Several
+ * CPUs often pick the same busiest runqueue at once (idle CPUs' passes,
+ * newidle passes, the NOHZ balancer); queued behind each other on its
+ * lock, IRQs masked, they form a convoy that also holds up that CPU's own
+ * tick and wake-ups (on an emulator running more vCPUs than it has host
+ * CPUs, for seconds).  Waiting for the holder alone is fine: it is brief,
+ * and busiest often holds its own lock just when we come (its tick).
  */
 static bool lock_dst_try_src(struct rq *dst, struct rq *src)
 {
 	if (dst->cpu < src->cpu) {
 		arch_spin_lock(&dst->lock);
-		if (arch_spin_trylock(&src->lock))
+		if (arch_spin_lock_unless_queued(&src->lock))
 			return true;
 		arch_spin_unlock(&dst->lock);
 		return false;
 	}
-	if (!arch_spin_trylock(&src->lock))
+	if (!arch_spin_lock_unless_queued(&src->lock))
 		return false;
 	arch_spin_lock(&dst->lock);
 	return true;
