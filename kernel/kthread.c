@@ -139,7 +139,8 @@ void kthread_exit(int code)
  * (kthread.h): the one from kthread_create(), or one the caller took.
  * A parked p is unparked so that it can return; a p that never ran is
  * started only to exit: its function is not called.
- * Returns p's exit code (fn's result), or -EINTR if fn never ran.
+ * Returns p's exit code (fn's result), or -EINTR if fn never ran, once p
+ * has switched away for the last time.
  */
 int kthread_stop(struct task_struct *p)
 {
@@ -150,6 +151,14 @@ int kthread_stop(struct task_struct *p)
 	wake_up_process(p);
 	wait_for_completion(&p->kthread->exited);
 	code = p->exit_code;
+	/* It may still be between its complete() and its last switch (on
+	 * one CPU we may even have preempted it there): wait until it has
+	 * left the CPU for good, so that what it holds goes back now, not
+	 * in the middle of whatever our caller does next (the test harness
+	 * counts free pages).  Acquire: pairs with the release of on_cpu in
+	 * finish_task_switch(). */
+	while (READ_ONCE(p->state) != TASK_DEAD || smp_load_acquire(&p->on_cpu))
+		yield();
 	put_task_struct(p);
 	return code;
 }
