@@ -329,8 +329,12 @@ static void balance_action_runs_with_irqs_on(struct ktest *t)
 	memset(&obs, 0, sizeof(obs));
 	sched_balance_set_observer(observe);
 	KT_ASSERT_EQ(t, start_two(p, loops, (int)busy), 2);
+	/* Busy passes may come from another CPU first (a spinner pulled
+	 * there): wait for the busy CPU's own balance softirq too, whose
+	 * interval can be tens of ms (busy_factor). */
 	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(obs.not_idle) >= 2 &&
-				   (kt_ncpus() < 2 || READ_ONCE(obs.idle) >= 1), KT_LIVENESS_MS));
+				   (kt_ncpus() < 2 || READ_ONCE(obs.idle) >= 1) &&
+				   softirq_runs(busy, SCHED_SOFTIRQ) > s0, KT_LIVENESS_MS));
 	stop_two(p);
 	sched_balance_set_observer(NULL);
 	KT_NOTE("%lu passes: %lu busy, %lu idle, %lu for another CPU", obs.passes, obs.not_idle,
