@@ -434,6 +434,23 @@ void scheduler_tick(void)
 	sched_balance_trigger(rq);
 }
 
+/* A new weight for p; its runqueue locked.  Returns whether p is queued
+ * there (then the caller decides about preemption). */
+static bool reweight_locked(struct rq *rq, struct task_struct *p, int nice)
+{
+	bool queued = task_on_rq_queued(p);
+
+	if (queued) {
+		update_curr(rq);
+		dequeue_fair(rq, p);
+	}
+	p->nice = nice;
+	p->weight = nice_to_weight(nice);
+	if (queued)
+		enqueue_fair(rq, p);
+	return queued;
+}
+
 /* Context: may spin, never sleeps; takes p->pi_lock and its runqueue
  * lock.  Returns 0, -EINVAL (nice out of range) or -EPERM (not a fair
  * task: idle, stopper). */
@@ -441,24 +458,14 @@ int set_user_nice(struct task_struct *p, int nice)
 {
 	unsigned long flags;
 	struct rq *rq;
-	bool queued;
 
 	if (nice < NICE_MIN || nice > NICE_MAX)
 		return -EINVAL;
 	if (!task_is_fair(p))
 		return -EPERM;
 	rq = task_rq_lock(p, &flags);
-	queued = task_on_rq_queued(p);
-	if (queued) {
-		update_curr(rq);
-		dequeue_fair(rq, p);
-	}
-	p->nice = nice;
-	p->weight = nice_to_weight(nice);
-	if (queued) {
-		enqueue_fair(rq, p);
+	if (reweight_locked(rq, p, nice))
 		resched_curr(rq);
-	}
 	task_rq_unlock(rq, p, flags);
 	return 0;
 }
@@ -470,8 +477,10 @@ int set_user_nice(struct task_struct *p, int nice)
  * steps in SCHED_FIFO threads; we have one fair class, so the task gets
  * the heaviest weight (nice -20) and, once, the place in the queue of a
  * task that has just woken from a long sleep (half a latency period
- * before min_vruntime).  Context: task, may sleep.  Returns the nice level
- * to give back to sched_unboost_current().
+ * before min_vruntime).  Both in one hold of the lock, with no reschedule
+ * in between: preempted after the new weight but before the new place,
+ * it would wait a whole turn of the others first.  Context: task, may
+ * sleep.  Returns the nice level to give back to sched_unboost_current().
  */
 int sched_boost_current(void)
 {
@@ -482,9 +491,8 @@ int sched_boost_current(void)
 
 	if (!task_is_fair(p))
 		return nice;
-	set_user_nice(p, NICE_MIN);
 	rq = task_rq_lock(p, &flags);
-	update_curr(rq);
+	reweight_locked(rq, p, NICE_MIN);
 	/* p is rq->curr, so not in the queue: its key may change. */
 	if ((s64)(p->vruntime - (rq->min_vruntime - SCHED_LATENCY_NS / 2)) > 0)
 		p->vruntime = rq->min_vruntime - SCHED_LATENCY_NS / 2;
