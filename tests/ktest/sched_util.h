@@ -20,7 +20,9 @@
 #include "wait.h"
 #include "asm/atomic.h"
 
-#define KT_MAX_THREADS 96
+/* Room for the largest user, the balance suite: two spinners per CPU at
+ * NR_CPUS, with some to spare (test_hotplug caps its load to fit). */
+#define KT_MAX_THREADS (2 * NR_CPUS + 32)
 
 /*
  * How long to wait for something that must happen (a thread to run, to

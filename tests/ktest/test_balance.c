@@ -21,15 +21,24 @@
 #include "../../kernel/sched/lb.h"
 #include "../../kernel/sched/pelt.h"
 
-#define MAX_SPIN 128
+#define MAX_SPIN (2 * NR_CPUS)
+_Static_assert(MAX_SPIN <= KT_MAX_THREADS, "the registry must hold every spinner");
+
+/* Balance cases wait up to 4 x settle_ms(), which is 59 s at 64 CPUs. */
+#define BAL_CASE(fn) KTEST_CASE_TIMEOUT(fn, 120000)
 
 static struct task_struct *spin[MAX_SPIN];
 static unsigned int nspin;
+/* Set to end every spinner at once; kthread_stop() then only reaps. */
+static int spin_quit;
+/* A CPU a case made inactive and has not made active again; -1: none. */
+static int left_inactive = -1;
 
 static int spin_fn(void *arg)
 {
 	(void)arg;
-	while (!kthread_should_stop())
+	/* A plain flag: no data is handed over with it. */
+	while (!kthread_should_stop() && !READ_ONCE(spin_quit))
 		WRITE_ONCE(current->progress, current->progress + 1);
 	return 0;
 }
@@ -61,14 +70,58 @@ static void start_spinners(unsigned int n, const cpumask_t *mask, int nice)
 	}
 }
 
+/*
+ * All spinners quit together, then are reaped one by one: stopping them
+ * one at a time would make each stop wait for its turn on a CPU still
+ * shared with all the others (128 pinned to one CPU when a case failed
+ * before unpinning them at 64 CPUs: minutes).
+ */
 static void stop_spinners(void)
 {
 	/* A nice 19 task next to a nice -20 one may wait seconds for the
 	 * CPU time it needs to see the stop request. */
 	for (unsigned int i = 0; i < nspin; i++)
 		set_user_nice(spin[i], 0);
+	WRITE_ONCE(spin_quit, 1);
 	kt_stop_all();
+	WRITE_ONCE(spin_quit, 0);
 	nspin = 0;
+}
+
+/* Made inactive under its runqueue lock, as hotplug does. */
+static void set_active_locked(unsigned int cpu, bool on)
+{
+	struct rq *rq = cpu_rq(cpu);
+	unsigned long flags = local_irq_save();
+
+	arch_spin_lock(&rq->lock);
+	set_cpu_active(cpu, on);
+	arch_spin_unlock(&rq->lock);
+	local_irq_restore(flags);
+}
+
+/*
+ * What a case that ended early (a failed assertion, a timeout) left
+ * behind: its spinners, a CPU it made inactive.  Put back at the start of
+ * every case and by the last one, so that one failure stays one failure
+ * (the registry full or a CPU missing for the suites after). Returns
+ * whether anything was left.
+ */
+static bool put_back(void)
+{
+	bool left = nspin || left_inactive >= 0;
+
+	if (left)
+		KT_NOTE("an earlier case left %u spinners, cpu%d inactive", nspin, left_inactive);
+	if (nspin)
+		stop_spinners();
+	if (left_inactive >= 0) {
+		set_active_locked((unsigned int)left_inactive, true);
+		left_inactive = -1;
+		if (rebuild_sched_domains())
+			KT_NOTE("rebuild_sched_domains failed: the next cases will fail");
+	}
+	return left;
 }
 
 /* Our spinners per CPU; returns max - min over the CPUs in 'over'. */
@@ -127,8 +180,11 @@ static void spread_pinned_then_unpinned(struct ktest *t)
 	static unsigned int count[NR_CPUS];
 	unsigned int n = cpumask_weight(cpu_active_mask), cpu;
 	cpumask_t one;
-	u64 wc0 = wc_total(), t0, m0;
+	u64 wc0, t0, m0;
 	bool ok;
+
+	put_back();
+	wc0 = wc_total();
 
 	if (n < 2)
 		KT_SKIP(t, "needs two CPUs");
@@ -178,9 +234,12 @@ static unsigned int heavy_alone(unsigned int heavies)
 static void weighted_by_load(struct ktest *t)
 {
 	unsigned int n = kt_ncpus(), heavies = n / 2;
-	u64 wc0 = wc_total(), t0;
+	u64 wc0, t0;
 	cpumask_t one;
 	bool ok;
+
+	put_back();
+	wc0 = wc_total();
 
 	if (n < 2 || n % 2 || 2 * n > MAX_SPIN)
 		KT_SKIP(t, "needs an even number of CPUs, at most %u", MAX_SPIN / 2);
@@ -211,6 +270,7 @@ static void affinity_constrained(struct ktest *t)
 	cpumask_t pair, one, rest;
 	bool ok;
 
+	put_back();
 	if (n < 4)
 		KT_SKIP(t, "needs four CPUs");
 	cpumask_clear(&pair);
@@ -288,9 +348,12 @@ static void newidle_pulls_on_exit(struct ktest *t)
 {
 	unsigned int a, b;
 	cpumask_t pair, onlyb;
-	u64 pulls0 = lb_stats.moved[LB_NEWIDLE], t_exit, t_pull = 0, idle_in, avg_idle, tries0;
+	u64 pulls0, t_exit, t_pull = 0, idle_in, avg_idle, tries0;
 	struct task_struct *x;
 	bool ok;
+
+	put_back();
+	pulls0 = lb_stats.moved[LB_NEWIDLE];
 
 	if (!two_others(&a, &b))
 		KT_SKIP(t, "needs three CPUs");
@@ -346,10 +409,15 @@ static void nohz_kick_spreads(struct ktest *t)
 {
 	unsigned int a, b;
 	cpumask_t pair, one;
-	u64 kicks0 = 0, moved0 = lb_stats.moved[LB_NOHZ], per0 = lb_stats.moved[LB_PERIODIC];
-	u64 new0 = lb_stats.moved[LB_NEWIDLE], act0 = lb_stats.moved[LB_ACTIVE];
+	u64 kicks0 = 0, moved0, per0, new0, act0;
 	unsigned int cpu;
 	bool ok, tickless;
+
+	put_back();
+	moved0 = lb_stats.moved[LB_NOHZ];
+	per0 = lb_stats.moved[LB_PERIODIC];
+	new0 = lb_stats.moved[LB_NEWIDLE];
+	act0 = lb_stats.moved[LB_ACTIVE];
 
 	if (!two_others(&a, &b))
 		KT_SKIP(t, "needs three CPUs");
@@ -397,9 +465,13 @@ static void active_balance_pushes(struct ktest *t)
 {
 	unsigned int a, b;
 	cpumask_t one, pair;
-	u64 act0 = lb_stats.alb_started, moved0 = lb_stats.moved[LB_ACTIVE];
+	u64 act0, moved0;
 	struct task_struct *hog;
 	bool ok;
+
+	put_back();
+	act0 = lb_stats.alb_started;
+	moved0 = lb_stats.moved[LB_ACTIVE];
 
 	if (!two_others(&a, &b))
 		KT_SKIP(t, "needs three CPUs");
@@ -429,18 +501,6 @@ static void active_balance_pushes(struct ktest *t)
 	stop_spinners();
 }
 
-/* Made inactive under its runqueue lock, as hotplug does. */
-static void set_active_locked(unsigned int cpu, bool on)
-{
-	struct rq *rq = cpu_rq(cpu);
-	unsigned long flags = local_irq_save();
-
-	arch_spin_lock(&rq->lock);
-	set_cpu_active(cpu, on);
-	arch_spin_unlock(&rq->lock);
-	local_irq_restore(flags);
-}
-
 static void inactive_cpu_gets_nothing(struct ktest *t)
 {
 	static unsigned int count[NR_CPUS];
@@ -449,16 +509,19 @@ static void inactive_cpu_gets_nothing(struct ktest *t)
 	u64 inact0;
 	bool ok;
 
+	put_back();
 	if (!two_others(&v, &other))
 		KT_SKIP(t, "needs three CPUs");
 	KT_ASSERT(t, KT_WAIT_UNTIL(idle_cpu(v), KT_LIVENESS_MS));
 	inact0 = sched_inactive_violations(v);
 	cpumask_copy(&all, cpu_active_mask);
 	set_active_locked(v, false);
+	left_inactive = (int)v;
 	KT_ASSERT_EQ(t, rebuild_sched_domains(), 0);
 	cpumask_clear(&one);
 	cpumask_set_cpu(other, &one);
 	start_spinners(2 * n, &one, 0);
+	KT_ASSERT_EQ(t, nspin, 2 * n);
 	msleep(10);
 	/* Allowed everywhere, v included: only "active" keeps them off v. */
 	set_all_masks(&all);
@@ -472,6 +535,7 @@ static void inactive_cpu_gets_nothing(struct ktest *t)
 	KT_EXPECT_EQ(t, lb_stats.inactive_violations, 0ul);
 	KT_EXPECT_EQ(t, sched_inactive_violations(v) - inact0, 0ul);
 	set_active_locked(v, true);
+	left_inactive = -1;
 	KT_ASSERT_EQ(t, rebuild_sched_domains(), 0);
 	/* Active again: the balancer uses it. */
 	ok = KT_WAIT_UNTIL(spread_of(cpu_active_mask, count) <= 1, settle_ms() * 2);
@@ -480,11 +544,20 @@ static void inactive_cpu_gets_nothing(struct ktest *t)
 	stop_spinners();
 }
 
+/* Last: nothing may be left for the suites after (fails if a case that
+ * ended early left something, which is then put back). */
+static void cleanup(struct ktest *t)
+{
+	KT_EXPECT(t, !put_back());
+	KT_EXPECT_EQ(t, kt_stop_all(), 0);
+}
+
 KTEST_SUITE(balance,
-	    KT_CASE(spread_pinned_then_unpinned),
-	    KT_CASE(weighted_by_load),
-	    KT_CASE(affinity_constrained),
-	    KT_CASE(newidle_pulls_on_exit),
-	    KT_CASE(nohz_kick_spreads),
-	    KT_CASE(active_balance_pushes),
-	    KT_CASE(inactive_cpu_gets_nothing));
+	    BAL_CASE(spread_pinned_then_unpinned),
+	    BAL_CASE(weighted_by_load),
+	    BAL_CASE(affinity_constrained),
+	    BAL_CASE(newidle_pulls_on_exit),
+	    BAL_CASE(nohz_kick_spreads),
+	    BAL_CASE(active_balance_pushes),
+	    BAL_CASE(inactive_cpu_gets_nothing),
+	    KT_CASE(cleanup));
