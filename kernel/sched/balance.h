@@ -63,9 +63,11 @@ struct nohz_info {
 	u64 kicks_suppressed;		/* not sent: one was in flight */
 };
 void nohz_get_info(struct nohz_info *info, char *idle_list, size_t size);
+bool nohz_ilb_pass_running(void);	/* the NOHZ pass is under way (wc_check) */
 
 /* wc_check.c */
 void wc_check_tick(struct rq *rq, u64 now);	/* busy CPU's tick, IRQs masked */
-u64 wc_bound_ns(void);
+u64 wc_bound_ns(void);			/* the largest over the active CPUs */
+u64 wc_bound_cpu_ns(unsigned int cpu);	/* an idle CPU's; any context */
 
 #endif

@@ -16,9 +16,6 @@
 #include "asm/irqflags.h"
 #include "asm/sysreg.h"
 
-/* Busy CPUs and all-pinned domains never wait longer than this (Linux:
- * max_load_balance_interval, HZ/10). */
-#define LB_MAX_INTERVAL_NS (100 * 1000000ULL)
 /* Newidle cost estimates lose 1% a second (Linux: 253/256 per second). */
 #define NEWIDLE_DECAY_NS 1000000000ULL
 

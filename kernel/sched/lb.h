@@ -26,6 +26,10 @@ extern const char *const lb_reason_names[LB_NR_REASONS];
  * still has its data in the source CPU's cache. */
 #define LB_MIGRATION_COST_NS 500000ULL
 
+/* Busy CPUs and all-pinned domains never wait longer than this between
+ * two passes (Linux: max_load_balance_interval, HZ/10). */
+#define LB_MAX_INTERVAL_NS (100 * 1000000ULL)
+
 /*
  * Balance domain sd for this_rq's CPU: pull from the busiest group of sd
  * into this_rq.  Caller: inside sd_read_begin()/sd_read_end(), no

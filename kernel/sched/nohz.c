@@ -44,6 +44,7 @@ static struct {
 	int has_blocked;		/* an idle CPU may have load left to decay */
 	u64 next_blocked;		/* ns: no stats kick before */
 	atomic_t ilb_cpu;		/* the guard: CPU + 1 serving a kick, 0: none */
+	int ilb_pass_running;		/* an ILB is inside nohz_ilb_pass */
 	u64 double_kicks;		/* flags found set under a free guard: must stay 0 */
 	u64 kicks_suppressed;		/* not sent: a kick was in flight */
 } nohz;
@@ -230,6 +231,7 @@ static void nohz_ilb_pass(struct rq *this_rq, unsigned int flags)
 	cpumask_t idle;
 
 	WRITE_ONCE(this_rq->nohz_balance_runs, this_rq->nohz_balance_runs + 1);
+	WRITE_ONCE(nohz.ilb_pass_running, 1);
 	if (flags & NOHZ_STATS_KICK) {
 		WRITE_ONCE(nohz.has_blocked, 0);
 		/* Cleared before the mask is read: pairs with the smp_mb in
@@ -258,6 +260,17 @@ static void nohz_ilb_pass(struct rq *this_rq, unsigned int flags)
 		if (has_blocked || aborted)
 			WRITE_ONCE(nohz.has_blocked, 1);
 	}
+	WRITE_ONCE(nohz.ilb_pass_running, 0);
+}
+
+/*
+ * An ILB is balancing for the tickless idle CPUs right now (the work
+ * conservation checker does not count that time against them).  Any
+ * context; a hint, read without ordering.
+ */
+bool nohz_ilb_pass_running(void)
+{
+	return READ_ONCE(nohz.ilb_pass_running);
 }
 
 /*

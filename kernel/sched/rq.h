@@ -42,6 +42,7 @@ struct rq {
 	u64 idle_since;			/* ns, when the idle loop began; 0: not idle */
 	u64 wc_window;			/* ns: first seen idle with work to take; 0: not */
 	u64 wc_window_seen;		/* ns: last check that saw it so */
+	u64 wc_window_ns;		/* of the window, what its checks covered */
 	u64 wc_flagged;			/* wc_window already counted */
 	/* Counters (schedstat, irqs) */
 	u64 balance_runs[CPU_MAX_IDLE_TYPES];	/* balance passes with this rq as dst */

@@ -76,6 +76,28 @@ unsigned int kt_stop_all(void)
 	return n;
 }
 
+void kt_ticked_start(struct kt_ticked *c)
+{
+	c->cpu = smp_processor_id();
+	c->ticks = READ_ONCE(cpu_data[c->cpu].ticks);
+	c->ns = kt_now_ns();
+	c->elapsed_ns = 0;
+}
+
+u64 kt_ticked_ms(struct kt_ticked *c)
+{
+	unsigned int cpu = smp_processor_id();
+	u64 ticks = READ_ONCE(cpu_data[cpu].ticks), ns = kt_now_ns();
+	/* Moved to another CPU: its counter does not compare; one tick. */
+	u64 took = cpu == c->cpu && ticks > c->ticks ? ticks - c->ticks : 1;
+
+	c->elapsed_ns += MIN(ns - c->ns, took * kt_tick_ns());
+	c->cpu = cpu;
+	c->ticks = ticks;
+	c->ns = ns;
+	return c->elapsed_ns / 1000000;
+}
+
 unsigned int kt_cpu(unsigned int n)
 {
 	unsigned int cpus[NR_CPUS], count = 0, cpu;

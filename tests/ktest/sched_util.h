@@ -80,6 +80,30 @@ static inline u64 kt_rand(u64 *state)
 	__ok;									\
 })
 
+/*
+ * Time as the CPU we run on saw it: what passed between two polls, but no
+ * more than the ticks that CPU took meanwhile (one at least, the wake-up
+ * of an idle CPU is a timer interrupt too).  A vCPU that the host does
+ * not run takes no ticks, so a host stall counts for at most a tick.
+ */
+struct kt_ticked {
+	unsigned int cpu;
+	u64 ticks, ns, elapsed_ns;
+};
+void kt_ticked_start(struct kt_ticked *c);
+u64 kt_ticked_ms(struct kt_ticked *c);	/* since start, stalls cut short */
+
+/* Poll cond about once a tick until it holds or ms passed in the time of
+ * our CPU (kt_ticked): a bound on how fast something happens. */
+#define KT_WAIT_TICKED(cond, ms) ({						\
+	struct kt_ticked __c;							\
+	bool __ok;								\
+	kt_ticked_start(&__c);							\
+	while (!(__ok = !!(cond)) && kt_ticked_ms(&__c) < (u64)(ms))		\
+		msleep(1);							\
+	__ok;									\
+})
+
 /* Busy-poll cond (no sleeping: for sub-tick waits) until it holds or ms passed. */
 #define KT_SPIN_UNTIL(cond, ms) ({						\
 	u64 __end = kt_now_ns() + (u64)(ms) * 1000000;				\

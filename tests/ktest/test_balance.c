@@ -24,7 +24,8 @@
 #define MAX_SPIN (2 * NR_CPUS)
 _Static_assert(MAX_SPIN <= KT_MAX_THREADS, "the registry must hold every spinner");
 
-/* Balance cases wait up to 4 x settle_ms(), which is 59 s at 64 CPUs. */
+/* Balance cases wait up to 4 x settle_ms(), which is 59 s at 64 CPUs
+ * (more in wall time: stalls do not count). */
 #define BAL_CASE(fn) KTEST_CASE_TIMEOUT(fn, 120000)
 
 static struct task_struct *spin[MAX_SPIN];
@@ -44,7 +45,9 @@ static int spin_fn(void *arg)
 }
 
 /* Bound for reaching a balanced state: balance intervals at the top level
- * grow with the CPU count (Linux's sd_init), and so does TCG's slowness. */
+ * grow with the CPU count (Linux's sd_init), and so does TCG's slowness.
+ * Waited for with KT_WAIT_TICKED: host stalls of the test's CPU do not
+ * count (with 64 vCPUs on two host cores, most of the wall time). */
 static u64 settle_ms(void)
 {
 	return (200 + 20 * (u64)kt_ncpus()) * 1000 / tick_hz;
@@ -181,6 +184,7 @@ static void spread_pinned_then_unpinned(struct ktest *t)
 	unsigned int n = cpumask_weight(cpu_active_mask), cpu;
 	cpumask_t one;
 	u64 wc0, t0, m0;
+	struct kt_ticked took;
 	bool ok;
 
 	put_back();
@@ -195,10 +199,12 @@ static void spread_pinned_then_unpinned(struct ktest *t)
 	KT_ASSERT_EQ(t, nspin, 2 * n);
 	msleep(20);
 	t0 = kt_now_ns();
+	kt_ticked_start(&took);
 	set_all_masks(cpu_active_mask);
-	ok = KT_WAIT_UNTIL(spread_of(cpu_active_mask, count) <= 1, settle_ms());
-	KT_NOTE("spread of %u spinners over %u CPUs after %lu ms (bound %lu ms)", nspin, n,
-		kt_ms_since(t0), settle_ms());
+	while (!(ok = spread_of(cpu_active_mask, count) <= 1) && kt_ticked_ms(&took) < settle_ms())
+		msleep(1);
+	KT_NOTE("spread of %u spinners over %u CPUs after %lu ms, %lu ms in ticks (bound %lu ms)",
+		nspin, n, kt_ms_since(t0), kt_ticked_ms(&took), settle_ms());
 	KT_EXPECT(t, ok);
 	for_each_cpu(cpu, cpu_active_mask)
 		KT_EXPECT_EQ(t, count[cpu], 2u);
@@ -251,7 +257,7 @@ static void weighted_by_load(struct ktest *t)
 	msleep(20);
 	t0 = kt_now_ns();
 	set_all_masks(cpu_active_mask);
-	ok = KT_WAIT_UNTIL(heavy_alone(heavies) == heavies, settle_ms() * 4);
+	ok = KT_WAIT_TICKED(heavy_alone(heavies) == heavies, settle_ms() * 4);
 	KT_NOTE("%u of %u heavy tasks alone after %lu ms", heavy_alone(heavies), heavies,
 		kt_ms_since(t0));
 	KT_EXPECT(t, ok);
@@ -268,6 +274,7 @@ static void affinity_constrained(struct ktest *t)
 	static unsigned int count[NR_CPUS];
 	unsigned int n = kt_ncpus(), a = kt_cpu(0), b = kt_cpu(1), stray = 0;
 	cpumask_t pair, one, rest;
+	u64 t0;
 	bool ok;
 
 	put_back();
@@ -283,9 +290,10 @@ static void affinity_constrained(struct ktest *t)
 	start_spinners(2 * (n - 2), &one, 0);
 	KT_ASSERT_EQ(t, nspin, 4 + 2 * (n - 2));
 	msleep(20);
+	t0 = kt_now_ns();
 	for (unsigned int i = 4; i < nspin; i++)
 		set_cpus_allowed_ptr(spin[i], cpu_active_mask);
-	ok = KT_WAIT_UNTIL(spread_of(cpu_active_mask, count) == 0, settle_ms() * 2);
+	ok = KT_WAIT_TICKED(spread_of(cpu_active_mask, count) == 0, settle_ms() * 2);
 	KT_EXPECT(t, ok);
 	for (int k = 0; k < 50; k++) {
 		for (unsigned int i = 0; i < 4; i++)
@@ -295,8 +303,8 @@ static void affinity_constrained(struct ktest *t)
 	KT_EXPECT_EQ(t, stray, 0u);
 	for (unsigned int i = 0; i < 4; i++)
 		KT_EXPECT_EQ(t, spin[i]->affinity_violations, 0ul);
-	KT_NOTE("per CPU after %s: cpu%u %u, cpu%u %u", ok ? "settling" : "the bound", a, count[a],
-		b, count[b]);
+	KT_NOTE("per CPU after %s (%lu ms): cpu%u %u, cpu%u %u", ok ? "settling" : "the bound",
+		kt_ms_since(t0), a, count[a], b, count[b]);
 	stop_spinners();
 }
 
@@ -433,7 +441,7 @@ static void nohz_kick_spreads(struct ktest *t)
 	tickless = tick_nohz_enabled() &&
 		   KT_WAIT_UNTIL(READ_ONCE(cpu_rq(b)->nohz_tick_stopped), KT_LIVENESS_MS);
 	set_all_masks(&pair);
-	ok = KT_WAIT_UNTIL(task_cpu(spin[0]) != task_cpu(spin[1]), settle_ms());
+	ok = KT_WAIT_TICKED(task_cpu(spin[0]) != task_cpu(spin[1]), settle_ms());
 	KT_EXPECT(t, ok);
 	KT_NOTE("b tickless: %s; moved nohz %lu periodic %lu newidle %lu active %lu",
 		tickless ? "yes" : "no", lb_stats.moved[LB_NOHZ] - moved0,
@@ -486,7 +494,7 @@ static void active_balance_pushes(struct ktest *t)
 	KT_ASSERT(t, KT_WAIT_UNTIL(READ_ONCE(cpu_rq(a)->curr) == hog, KT_LIVENESS_MS));
 	/* hog runs on a, which the new mask keeps: no move, just the mask. */
 	KT_ASSERT_EQ(t, set_cpus_allowed_ptr(hog, &pair), 0);
-	ok = KT_WAIT_UNTIL(task_cpu(hog) == b, settle_ms() * 4);
+	ok = KT_WAIT_TICKED(task_cpu(hog) == b, settle_ms() * 4);
 	/* The push preempts hog, so it is queued for a moment; pulls leave
 	 * a runqueue with a push in flight alone (find_busiest_queue), so
 	 * the stopper is what moves it. */
@@ -506,7 +514,7 @@ static void inactive_cpu_gets_nothing(struct ktest *t)
 	static unsigned int count[NR_CPUS];
 	unsigned int v, other, n = kt_ncpus(), onv = 0;
 	cpumask_t one, all;
-	u64 inact0;
+	u64 inact0, t0;
 	bool ok;
 
 	put_back();
@@ -538,7 +546,10 @@ static void inactive_cpu_gets_nothing(struct ktest *t)
 	left_inactive = -1;
 	KT_ASSERT_EQ(t, rebuild_sched_domains(), 0);
 	/* Active again: the balancer uses it. */
-	ok = KT_WAIT_UNTIL(spread_of(cpu_active_mask, count) <= 1, settle_ms() * 2);
+	t0 = kt_now_ns();
+	ok = KT_WAIT_TICKED(spread_of(cpu_active_mask, count) <= 1, settle_ms() * 2);
+	KT_NOTE("cpu%u active again: spread after %lu ms, %u spinners on it", v, kt_ms_since(t0),
+		count[v]);
 	KT_EXPECT(t, ok);
 	KT_EXPECT(t, count[v] >= 1);
 	stop_spinners();
