@@ -369,15 +369,22 @@ out:
 }
 
 /*
- * Linux's need_active_balance, reduced: balancing this domain has failed
- * more than cache_nice_tries + 2 times in a row, and busiest's running
- * task may run here.
+ * Linux's need_active_balance, reduced (its imbalanced_active_balance):
+ * balancing this domain by task count (spreading to idle CPUs, or around
+ * pinned tasks) has failed more than cache_nice_tries + 2 times in a row,
+ * and busiest's running task may run here.  Not when moving load: then
+ * busiest is overloaded, so a task waits there, and detach_tasks takes it
+ * once its halving bar is below that task's load.  Pushing the running
+ * task instead swaps which CPU is overloaded: with two spinners per CPU
+ * and one CPU's PELT load 20% above the rest, every other CPU failed to
+ * pull from it and one pushed, then it pulled one back (Linux 5.12 dropped
+ * these pushes for the same reason).
  */
 static bool need_active_balance(struct lb_env *env)
 {
 	struct task_struct *curr = READ_ONCE(env->src_rq->curr);
 
-	if (env->idle == CPU_NEWLY_IDLE)
+	if (env->idle == CPU_NEWLY_IDLE || env->type != migrate_task)
 		return false;
 	if (env->sd->nr_balance_failed <= env->sd->cache_nice_tries + 2)
 		return false;

@@ -9,10 +9,12 @@
  * - NOHZ: work on a busy CPU reaches a tickless idle CPU through a kick;
  * - active: a running task that only a push can move is pushed;
  * - inactive: a CPU made inactive during balancing receives nothing.
- * The work conservation checker's counters must stay zero throughout the
- * spread and weighted cases; no move may touch an inactive CPU.
- * Bounds are counted in ticks (and balance intervals); the measured times
- * are printed as notes.
+ * The work conservation checker's counters must stay zero throughout
+ * every case; no move may touch an inactive CPU.  Bounds on how fast
+ * are counted in ticks of the test's CPU (KT_WAIT_TICKED, sized in
+ * balance intervals); the measured times are printed as notes.  Each
+ * case first puts back what an earlier one that ended early left behind,
+ * and the last case checks that nothing was.
  */
 #include "sched_util.h"
 #include "kernel.h"
@@ -127,6 +129,22 @@ static bool put_back(void)
 	return left;
 }
 
+/* Work conservation violations since the case began (begin_case): every
+ * case requires none, the push of the active case included (the bound
+ * covers the failed passes before it, wc_check.c). */
+static u64 case_wc0;
+
+static void begin_case(void)
+{
+	put_back();
+	case_wc0 = wc_total();
+}
+
+static u64 wc_in_case(void)
+{
+	return wc_total() - case_wc0;
+}
+
 /* Our spinners per CPU; returns max - min over the CPUs in 'over'. */
 static unsigned int spread_of(const cpumask_t *over, unsigned int *count)
 {
@@ -183,12 +201,11 @@ static void spread_pinned_then_unpinned(struct ktest *t)
 	static unsigned int count[NR_CPUS];
 	unsigned int n = cpumask_weight(cpu_active_mask), cpu;
 	cpumask_t one;
-	u64 wc0, t0, m0;
+	u64 t0, m0;
 	struct kt_ticked took;
 	bool ok;
 
-	put_back();
-	wc0 = wc_total();
+	begin_case();
 
 	if (n < 2)
 		KT_SKIP(t, "needs two CPUs");
@@ -213,7 +230,7 @@ static void spread_pinned_then_unpinned(struct ktest *t)
 	msleep(10 * 16 * 1000 / tick_hz);
 	KT_EXPECT_EQ(t, spinner_migrations() - m0, 0ul);
 	KT_EXPECT(t, spread_of(cpu_active_mask, count) <= 1);
-	KT_EXPECT_EQ(t, wc_total() - wc0, 0ul);
+	KT_EXPECT_EQ(t, wc_in_case(), 0ul);
 	KT_EXPECT_EQ(t, lb_stats.inactive_violations, 0ul);
 	stop_spinners();
 }
@@ -240,12 +257,11 @@ static unsigned int heavy_alone(unsigned int heavies)
 static void weighted_by_load(struct ktest *t)
 {
 	unsigned int n = kt_ncpus(), heavies = n / 2;
-	u64 wc0, t0;
+	u64 t0;
 	cpumask_t one;
 	bool ok;
 
-	put_back();
-	wc0 = wc_total();
+	begin_case();
 
 	if (n < 2 || n % 2 || 2 * n > MAX_SPIN)
 		KT_SKIP(t, "needs an even number of CPUs, at most %u", MAX_SPIN / 2);
@@ -263,7 +279,7 @@ static void weighted_by_load(struct ktest *t)
 	KT_EXPECT(t, ok);
 	msleep(200);
 	KT_EXPECT_EQ(t, heavy_alone(heavies), heavies);
-	KT_EXPECT_EQ(t, wc_total() - wc0, 0ul);
+	KT_EXPECT_EQ(t, wc_in_case(), 0ul);
 	stop_spinners();
 }
 
@@ -277,7 +293,7 @@ static void affinity_constrained(struct ktest *t)
 	u64 t0;
 	bool ok;
 
-	put_back();
+	begin_case();
 	if (n < 4)
 		KT_SKIP(t, "needs four CPUs");
 	cpumask_clear(&pair);
@@ -303,6 +319,7 @@ static void affinity_constrained(struct ktest *t)
 	KT_EXPECT_EQ(t, stray, 0u);
 	for (unsigned int i = 0; i < 4; i++)
 		KT_EXPECT_EQ(t, spin[i]->affinity_violations, 0ul);
+	KT_EXPECT_EQ(t, wc_in_case(), 0ul);
 	KT_NOTE("per CPU after %s (%lu ms): cpu%u %u, cpu%u %u", ok ? "settling" : "the bound",
 		kt_ms_since(t0), a, count[a], b, count[b]);
 	stop_spinners();
@@ -360,7 +377,7 @@ static void newidle_pulls_on_exit(struct ktest *t)
 	struct task_struct *x;
 	bool ok;
 
-	put_back();
+	begin_case();
 	pulls0 = lb_stats.moved[LB_NEWIDLE];
 
 	if (!two_others(&a, &b))
@@ -408,6 +425,7 @@ static void newidle_pulls_on_exit(struct ktest *t)
 	/* Before its next tick, indeed before it ever ran its idle task:
 	 * the pull happened in the exit's own schedule(). */
 	KT_EXPECT_EQ(t, READ_ONCE(cpu_rq(b)->idle->nr_switches), idle_in);
+	KT_EXPECT_EQ(t, wc_in_case(), 0ul);
 	stop_spinners();
 }
 
@@ -421,7 +439,7 @@ static void nohz_kick_spreads(struct ktest *t)
 	unsigned int cpu;
 	bool ok, tickless;
 
-	put_back();
+	begin_case();
 	moved0 = lb_stats.moved[LB_NOHZ];
 	per0 = lb_stats.moved[LB_PERIODIC];
 	new0 = lb_stats.moved[LB_NEWIDLE];
@@ -463,6 +481,7 @@ static void nohz_kick_spreads(struct ktest *t)
 	} else {
 		KT_EXPECT(t, KT_WAIT_UNTIL(lb_stats.moved[LB_PERIODIC] > per0, KT_LIVENESS_MS));
 	}
+	KT_EXPECT_EQ(t, wc_in_case(), 0ul);
 	stop_spinners();
 }
 
@@ -477,7 +496,7 @@ static void active_balance_pushes(struct ktest *t)
 	struct task_struct *hog;
 	bool ok;
 
-	put_back();
+	begin_case();
 	act0 = lb_stats.alb_started;
 	moved0 = lb_stats.moved[LB_ACTIVE];
 
@@ -506,6 +525,7 @@ static void active_balance_pushes(struct ktest *t)
 	KT_EXPECT(t, KT_WAIT_UNTIL(lb_stats.alb_started > act0, KT_LIVENESS_MS));
 	KT_EXPECT(t, KT_WAIT_UNTIL(lb_stats.moved[LB_ACTIVE] > moved0, KT_LIVENESS_MS));
 	KT_EXPECT_EQ(t, task_cpu(spin[0]), a);
+	KT_EXPECT_EQ(t, wc_in_case(), 0ul);
 	stop_spinners();
 }
 
@@ -517,7 +537,7 @@ static void inactive_cpu_gets_nothing(struct ktest *t)
 	u64 inact0, t0;
 	bool ok;
 
-	put_back();
+	begin_case();
 	if (!two_others(&v, &other))
 		KT_SKIP(t, "needs three CPUs");
 	KT_ASSERT(t, KT_WAIT_UNTIL(idle_cpu(v), KT_LIVENESS_MS));
@@ -552,6 +572,7 @@ static void inactive_cpu_gets_nothing(struct ktest *t)
 		count[v]);
 	KT_EXPECT(t, ok);
 	KT_EXPECT(t, count[v] >= 1);
+	KT_EXPECT_EQ(t, wc_in_case(), 0ul);
 	stop_spinners();
 }
 
