@@ -78,13 +78,19 @@ static bool should_we_balance(struct lb_env *env)
 	return cpumask_first(&sg->span) == env->dst_cpu;
 }
 
-static void update_sg_lb_stats(const struct sched_group *sg, bool local, struct sg_lb_stats *sgs)
+/* Over the CPUs still considered (env->cpus: active ones, less those whose
+ * tasks all proved pinned away in this pass), as Linux does: a CPU left
+ * out must also leave the domain's average, or after a pinned busiest is
+ * left out the others all look average and a CPU short of a task stays
+ * short for good. */
+static void update_sg_lb_stats(const struct lb_env *env, const struct sched_group *sg, bool local,
+			       struct sg_lb_stats *sgs)
 {
 	unsigned int cpu;
 
 	memset(sgs, 0, sizeof(*sgs));
 	for_each_cpu(cpu, &sg->span) {
-		if (!cpu_active(cpu))
+		if (!cpu_active(cpu) || !cpumask_test_cpu(cpu, &env->cpus))
 			continue;
 		sgs->group_load += cpu_load(cpu);
 		sgs->group_util += cpu_util(cpu);
@@ -112,7 +118,7 @@ static void update_sd_lb_stats(struct lb_env *env, struct sd_lb_stats *sds,
 		bool local = sg == env->sd->groups;
 		struct sg_lb_stats *sgs = local ? &sds->local : &tmp;
 
-		update_sg_lb_stats(sg, local, sgs);
+		update_sg_lb_stats(env, sg, local, sgs);
 		sds->total_load += sgs->group_load;
 		sds->total_capacity += sgs->group_capacity;
 		if (local || !cpumask_intersects(&sg->span, &env->cpus))
@@ -376,9 +382,9 @@ out:
  * busiest is overloaded, so a task waits there, and detach_tasks takes it
  * once its halving bar is below that task's load.  Pushing the running
  * task instead swaps which CPU is overloaded: with two spinners per CPU
- * and one CPU's PELT load 20% above the rest, every other CPU failed to
- * pull from it and one pushed, then it pulled one back (Linux 5.12 dropped
- * these pushes for the same reason).
+ * and one CPU's PELT load over imbalance_pct above the others, every
+ * other CPU failed to pull from it and one pushed, then it pulled one
+ * back (Linux 5.12 dropped these pushes for the same reason).
  */
 static bool need_active_balance(struct lb_env *env)
 {
