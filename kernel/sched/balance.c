@@ -212,6 +212,14 @@ static int detach_tasks(struct lb_env *env)
 	struct list_head *pos, *prev;
 	int detached = 0, loops = 0;
 
+	/* Emptied by another CPU since we looked (63 idle CPUs pulling from
+	 * one): nothing was tested, so nothing proved pinned.  Left set, the
+	 * flag would drop src from the statistics of a retry, as if its
+	 * tasks could never come here (Linux's detach_tasks does the same). */
+	if (src->nr_running <= 1) {
+		env->flags &= ~LBF_ALL_PINNED;
+		return 0;
+	}
 	/* Our queue holds the waiting tasks only; the running one counts for
 	 * the pinning verdict (it could go, by a push: active balance). */
 	if (task_is_fair(src->curr))
