@@ -94,12 +94,17 @@ void kt_ticked_start(struct kt_ticked *c);
 u64 kt_ticked_ms(struct kt_ticked *c);	/* since start, stalls cut short */
 
 /* Poll cond about once a tick until it holds or ms passed in the time of
- * our CPU (kt_ticked): a bound on how fast something happens. */
+ * our CPU (kt_ticked): a bound on how fast something happens.  Never more
+ * than KT_TICKED_WALL times ms of wall time, so that a case ends by itself
+ * (a failure) rather than at its deadline. */
+#define KT_TICKED_WALL 4
 #define KT_WAIT_TICKED(cond, ms) ({						\
 	struct kt_ticked __c;							\
+	u64 __ms = (u64)(ms), __end = kt_now_ns() + KT_TICKED_WALL * __ms * 1000000;	\
 	bool __ok;								\
 	kt_ticked_start(&__c);							\
-	while (!(__ok = !!(cond)) && kt_ticked_ms(&__c) < (u64)(ms))		\
+	while (!(__ok = !!(cond)) && kt_ticked_ms(&__c) < __ms &&		\
+	       kt_now_ns() < __end)						\
 		msleep(1);							\
 	__ok;									\
 })

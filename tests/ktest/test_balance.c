@@ -26,9 +26,9 @@
 #define MAX_SPIN (2 * NR_CPUS)
 _Static_assert(MAX_SPIN <= KT_MAX_THREADS, "the registry must hold every spinner");
 
-/* Balance cases wait up to 4 x settle_ms(), which is 59 s at 64 CPUs
- * (more in wall time: stalls do not count). */
-#define BAL_CASE(fn) KTEST_CASE_TIMEOUT(fn, 120000)
+/* Balance cases wait up to 4 x settle_ms(), which is 59 s at 64 CPUs,
+ * and up to KT_TICKED_WALL times that in wall time (stalls do not count). */
+#define BAL_CASE(fn) KTEST_CASE_TIMEOUT(fn, 300000)
 
 static struct task_struct *spin[MAX_SPIN];
 static unsigned int nspin;
@@ -218,7 +218,8 @@ static void spread_pinned_then_unpinned(struct ktest *t)
 	t0 = kt_now_ns();
 	kt_ticked_start(&took);
 	set_all_masks(cpu_active_mask);
-	while (!(ok = spread_of(cpu_active_mask, count) <= 1) && kt_ticked_ms(&took) < settle_ms())
+	while (!(ok = spread_of(cpu_active_mask, count) <= 1) && kt_ticked_ms(&took) < settle_ms() &&
+	       kt_ms_since(t0) < KT_TICKED_WALL * settle_ms())
 		msleep(1);
 	KT_NOTE("spread of %u spinners over %u CPUs after %lu ms, %lu ms in ticks (bound %lu ms)",
 		nspin, n, kt_ms_since(t0), kt_ticked_ms(&took), settle_ms());
