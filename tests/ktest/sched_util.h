@@ -97,7 +97,7 @@ u64 kt_ticked_ms(struct kt_ticked *c);	/* since start, stalls cut short */
  * our CPU (kt_ticked): a bound on how fast something happens.  Never more
  * than KT_TICKED_WALL times ms of wall time, so that a case ends by itself
  * (a failure) rather than at its deadline. */
-#define KT_TICKED_WALL 4
+#define KT_TICKED_WALL 3
 #define KT_WAIT_TICKED(cond, ms) ({						\
 	struct kt_ticked __c;							\
 	u64 __ms = (u64)(ms), __end = kt_now_ns() + KT_TICKED_WALL * __ms * 1000000;	\
