@@ -55,6 +55,10 @@ int sched_init_domains(void)
 int sched_cpu_activate(unsigned int cpu)
 {
 	set_rq_online(cpu, true);
+	/* Its idle loop may have stopped the tick while the CPU was not
+	 * active, and so not listed itself for NOHZ idle balancing: a pass
+	 * through that loop lists it now (tick_nohz_idle_stop_tick). */
+	resched_cpu(cpu);
 	return domains_ready ? rebuild_sched_domains() : 0;
 }
 

@@ -108,6 +108,11 @@ void tick_nohz_idle_stop_tick(void)
 	if (!rq->nohz_tick_stopped) {
 		rq->nohz_tick_stopped = true;
 		nohz_balance_enter_idle(rq);
+	} else if (!rq->nohz_listed) {
+		/* Stopped while inactive (not listed then), active now: from
+		 * here the idle balancer may pull for us (sched_cpu_activate
+		 * wakes us to get here). */
+		nohz_balance_enter_idle(rq);
 	}
 }
 

@@ -105,6 +105,10 @@ static void set_active_locked(unsigned int cpu, bool on)
 	set_cpu_active(cpu, on);
 	arch_spin_unlock(&rq->lock);
 	local_irq_restore(flags);
+	/* As sched_cpu_activate does: an idle CPU lists itself for NOHZ
+	 * balancing on its next pass through the idle loop. */
+	if (on)
+		resched_cpu(cpu);
 }
 
 /*
