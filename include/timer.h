@@ -16,9 +16,13 @@ void timer_program_oneshot(u64 cval);
 void timer_restart_tick(void);
 void timer_cpu_stop(void);	/* stop it: this CPU is going offline */
 
-static inline u64 ns_to_cycles(u64 ns) { return ns * timer_freq / 1000000000ULL; }
-/* Split so that neither the MHz rounding (62.5 MHz is not whole) nor the
- * multiplication (c * 10^9 overflows after ~5 minutes) costs accuracy. */
+/* Both split into whole seconds and the rest, so that neither the MHz
+ * rounding (62.5 MHz is not whole) nor the multiplication (ns * 62.5e6
+ * and c * 10^9 overflow after about 5 minutes) costs accuracy. */
+static inline u64 ns_to_cycles(u64 ns)
+{
+	return ns / 1000000000ULL * timer_freq + ns % 1000000000ULL * timer_freq / 1000000000ULL;
+}
 static inline u64 cycles_to_ns(u64 c)
 {
 	return c / timer_freq * 1000000000ULL + c % timer_freq * 1000000000ULL / timer_freq;
