@@ -38,7 +38,8 @@ enum cpuhp_state {
  * cpus_write_lock().  0 on success; -EINVAL for a CPU that is not present,
  * -EALREADY if it already is in the wanted state, -EBUSY for the last
  * active CPU, -EOPNOTSUPP for a CPU with no enable-method, -ETIMEDOUT/-EIO
- * if the CPU did not come or go, or the error of the state that failed (after a full rollback to where it started). */
+ * if the CPU did not come or go, or the error of the state that failed
+ * (after a full rollback to where it started). */
 int cpu_down(unsigned int cpu);
 int cpu_up(unsigned int cpu);
 

@@ -140,7 +140,8 @@ void kthread_exit(int code)
  * A parked p is unparked so that it can return; a p that never ran is
  * started only to exit: its function is not called.
  * Returns p's exit code (fn's result), or -EINTR if fn never ran, once p
- * has switched away for the last time.
+ * is gone (the caller's reference was the last one: a reference someone
+ * else holds delays the return until they drop it).
  */
 int kthread_stop(struct task_struct *p)
 {
@@ -152,12 +153,13 @@ int kthread_stop(struct task_struct *p)
 	wait_for_completion(&p->kthread->exited);
 	code = p->exit_code;
 	/* It may still be between its complete() and its last switch (on
-	 * one CPU we may even have preempted it there): wait until it has
-	 * left the CPU for good, so that what it holds goes back now, not
-	 * in the middle of whatever our caller does next (the test harness
-	 * counts free pages).  Acquire: pairs with the release of on_cpu in
-	 * finish_task_switch(). */
-	while (READ_ONCE(p->state) != TASK_DEAD || smp_load_acquire(&p->on_cpu))
+	 * one CPU we may even have preempted it there), and the CPU that
+	 * switches away from it drops the reference it ran on a moment
+	 * after.  Wait until ours is the only reference left, so that our
+	 * put frees its stack now, not in the middle of whatever our caller
+	 * does next (the test harness counts free pages).  Acquire: pairs
+	 * with the release in put_task_struct()'s decrement. */
+	while (__atomic_load_n(&p->refcount, __ATOMIC_ACQUIRE) != 1)
 		yield();
 	put_task_struct(p);
 	return code;

@@ -37,7 +37,7 @@
 #define LBF_NEED_BREAK	0x2	/* (unused: our loops are short) */
 #define LBF_DST_PINNED	0x4	/* some may, on new_dst_cpu instead */
 #define LBF_SOME_PINNED	0x8	/* some task could not go to dst */
-#define LBF_SRC_BUSY	0x10	/* others queued for busiest's lock: pass given up */
+#define LBF_SRC_BUSY	0x10	/* a line at busiest's lock: pass given up */
 
 /* At most this many tasks per pass: bounds the time both locks are held. */
 #define LB_LOOP_MAX 32
@@ -276,14 +276,15 @@ static bool both_active(const struct rq *a, const struct rq *b)
 }
 
 /*
- * Both locks, lower CPU first, but never queue behind another CPU that
- * already waits for busiest's: then give this pass up (false).  Several
- * CPUs often pick the same busiest runqueue at once (idle CPUs' passes,
- * newidle passes, the NOHZ balancer); queued behind each other on its
- * lock, IRQs masked, they form a convoy that also holds up that CPU's own
- * tick and wake-ups (on an emulator running more vCPUs than it has host
- * CPUs, for seconds).  Waiting for the holder alone is fine: it is brief,
- * and busiest often holds its own lock just when we come (its tick).
+ * Both locks, lower CPU first, but never at the end of a long line for
+ * busiest's: with its holder and two more CPUs waiting, give this pass up
+ * (false).  Several CPUs often pick the same busiest runqueue at once
+ * (idle CPUs' passes, newidle passes, the NOHZ balancer); queued behind
+ * each other on its lock, IRQs masked, they form a convoy that also holds
+ * up that CPU's own tick and wake-ups (on an emulator running more vCPUs
+ * than it has host CPUs, for seconds).  Waiting in a short line is fine:
+ * busiest often holds its own lock just when we come (its tick), and
+ * another balancer may be there too.
  */
 static bool lock_dst_try_src(struct rq *dst, struct rq *src)
 {
@@ -499,11 +500,14 @@ redo:
 more_balance:
 	env.flags |= LBF_ALL_PINNED;
 	moved += move_tasks(&env);
-	if (env.flags & LBF_SRC_BUSY) {
+	if ((env.flags & LBF_SRC_BUSY) && !moved) {
 		/* Neither failed nor balanced: the interval stays. */
-		trace_decision(&env, busiest_cpu, (unsigned int)moved);
-		return moved;
+		trace_decision(&env, busiest_cpu, 0);
+		return 0;
 	}
+	/* A retry (below) that found the lock busy after a first move
+	 * that worked: count it as the pull it was. */
+	env.flags &= ~LBF_SRC_BUSY;
 	/* Some tasks could only go to another CPU of our group: retry with
 	 * that one as the destination (Linux's LBF_DST_PINNED). */
 	if ((env.flags & LBF_DST_PINNED) && env.imbalance > 0 && env.new_dst_cpu >= 0) {

@@ -55,7 +55,7 @@ struct lb_global_stats {
 	u64 inactive_aborts;		/* a decision dropped: a CPU went inactive meanwhile */
 	u64 alb_started;		/* pushes queued on a stopper */
 	u64 alb_refused;		/* stop_one_cpu_nowait said no */
-	u64 src_busy;			/* passes given up: others queued for busiest's lock */
+	u64 src_busy;			/* passes given up: a line at busiest's lock */
 };
 extern struct lb_global_stats lb_stats;
 /* Counter cycles in the periodic/NOHZ balance hook, per CPU (bench). */

@@ -44,7 +44,7 @@ static struct {
 	int has_blocked;		/* an idle CPU may have load left to decay */
 	u64 next_blocked;		/* ns: no stats kick before */
 	atomic_t ilb_cpu;		/* the guard: CPU + 1 serving a kick, 0: none */
-	int ilb_pass_running;		/* an ILB is inside nohz_ilb_pass */
+	int ilb_pass_running;		/* an ILB is inside a balancing nohz_ilb_pass */
 	u64 double_kicks;		/* flags found set under a free guard: must stay 0 */
 	u64 kicks_suppressed;		/* not sent: a kick was in flight */
 } nohz;
@@ -236,7 +236,10 @@ static void nohz_ilb_pass(struct rq *this_rq, unsigned int flags)
 	cpumask_t idle;
 
 	WRITE_ONCE(this_rq->nohz_balance_runs, this_rq->nohz_balance_runs + 1);
-	WRITE_ONCE(nohz.ilb_pass_running, 1);
+	/* Only a balancing pass stops the work-conservation clock
+	 * (wc_check.c): a stats-only pass moves nothing. */
+	if (flags & NOHZ_BALANCE_KICK)
+		WRITE_ONCE(nohz.ilb_pass_running, 1);
 	if (flags & NOHZ_STATS_KICK) {
 		WRITE_ONCE(nohz.has_blocked, 0);
 		/* Cleared before the mask is read: pairs with the smp_mb in

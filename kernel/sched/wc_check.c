@@ -23,7 +23,8 @@
  * previous one, at most a tick (rq->wc_window_ns).  A vCPU that the host
  * does not run takes no ticks, and a host stall of the busy CPUs is no
  * time in which the balancer could have done anything.  Nor is the time
- * an ILB pass is under way (nohz_ilb_pass_running): the balancer is at
+ * an ILB balancing pass is under way (nohz_ilb_pass_running; a stats-only
+ * pass does not stop the clock): the balancer is at
  * work then, and how long a pass takes depends on the host.  A kick that
  * is never served, or a guard never released, runs no pass: that time
  * counts.

@@ -64,6 +64,11 @@ static void refusals(struct ktest *t)
 			break;
 		}
 	KT_EXPECT_EQ(t, cpu_up(smp_processor_id()), -EALREADY);
+	/* A CPU with no enable-method (CPU0 on a Pi 4 with spin-table) is
+	 * refused for what it is, after the cheaper refusals. */
+	for_each_cpu(cpu, &was_online)
+		if (!cpu_ops[cpu] && num_online_cpus() > 1 && cpu_active(cpu))
+			KT_EXPECT_EQ(t, cpu_down(cpu), -EOPNOTSUPP);
 	/* Down to one active CPU: the last one is refused.  With many CPUs
 	 * offline_under_load goes down to one anyway; here that would only
 	 * cost time. */

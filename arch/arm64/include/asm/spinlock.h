@@ -62,18 +62,18 @@ static inline bool arch_spin_trylock(spinlock_t *l)
 }
 
 /*
- * Take the lock, waiting for its holder if there is one, but not when
- * another CPU is already queued behind that holder: then false, without
- * the lock.  For a caller that would rather give up than join a convoy
- * (the load balancer and a busy runqueue).  Two CPUs can still slip into
- * the queue together; what it bounds is the length of the line.
+ * Take the lock, waiting for its holder and at most one CPU already queued
+ * behind it; with a longer line, false, without the lock.  For a caller
+ * that would rather give up than join a convoy (the load balancer and a
+ * busy runqueue).  CPUs can still slip into the line together; what it
+ * bounds is its length, not exactly.
  */
 static inline bool arch_spin_lock_unless_queued(spinlock_t *l)
 {
 	u32 v = __atomic_load_n((u32 *)l, __ATOMIC_RELAXED);
 	u16 owner = v & 0xffff, next = v >> 16;
 
-	if ((u16)(next - owner) >= 2)
+	if ((u16)(next - owner) >= 3)
 		return false;
 	arch_spin_lock(l);
 	return true;
