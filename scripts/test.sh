@@ -5,7 +5,11 @@
 #
 #   TESTS="tests/target/shell-*.t build/host/test_string"   run only these
 #                          (paths from the repository top; globs expand)
-#   JOBS=1                                                 prove -j (default 2)
+#   JOBS=2                                                 prove -j (default 1)
+#
+# One test at a time by default: the on-target tests bound what they wait
+# for in time, and two emulators sharing two host cores (one of them with
+# 16 or 64 vCPU threads) starve each other's vCPUs for seconds.
 #
 # Counting: every top-level ok / not ok line of every TAP file.  "ok" and
 # "ok ... # SKIP why" count as passed; every "not ok" counts as failed, with
@@ -77,7 +81,7 @@ if [ ${#tests[@]} -eq 0 ]; then
     exit 1
 fi
 
-prove --timer -j"${JOBS:-2}" --exec "bash scripts/test.sh --run-one" "${tests[@]}"
+prove --timer -j"${JOBS:-1}" --exec "bash scripts/test.sh --run-one" "${tests[@]}"
 prove_rc=$?
 
 # Count each file's results.  awk prints "passed failed problem".
