@@ -55,6 +55,9 @@ int sched_init_domains(void)
 int sched_cpu_activate(unsigned int cpu)
 {
 	set_rq_online(cpu, true);
+	/* Due for balancing at once: whatever date it had was set before it
+	 * went inactive, possibly backed off far ahead. */
+	WRITE_ONCE(cpu_rq(cpu)->next_balance, sched_clock());
 	/* Its idle loop may have stopped the tick while the CPU was not
 	 * active, and so not listed itself for NOHZ idle balancing: a pass
 	 * through that loop lists it now (tick_nohz_idle_stop_tick). */

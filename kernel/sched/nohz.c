@@ -111,8 +111,13 @@ void tick_nohz_idle_stop_tick(void)
 	} else if (!rq->nohz_listed) {
 		/* Stopped while inactive (not listed then), active now: from
 		 * here the idle balancer may pull for us (sched_cpu_activate
-		 * wakes us to get here). */
+		 * wakes us to get here), and at once: sched_cpu_activate made
+		 * us due, so the idle balancer's date comes forward (a hint,
+		 * raced like every other writer of it; Linux's
+		 * sched_balance_domains does the same for a due idle CPU). */
 		nohz_balance_enter_idle(rq);
+		if (rq->nohz_listed && READ_ONCE(rq->next_balance) < READ_ONCE(nohz.next_balance))
+			WRITE_ONCE(nohz.next_balance, READ_ONCE(rq->next_balance));
 	}
 }
 
