@@ -27,6 +27,8 @@ static inline u64 cycles_to_ns(u64 c)
 {
 	return c / timer_freq * 1000000000ULL + c % timer_freq * 1000000000ULL / timer_freq;
 }
+/* The tick period in ns (tick_hz: the hz= boot argument, timer.c). */
+static inline u64 tick_ns(void) { return 1000000000ULL / tick_hz; }
 void udelay(u64 us);
 void mdelay(u64 ms);
 

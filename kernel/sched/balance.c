@@ -16,10 +16,9 @@
  * CPU (all pinned), and after repeated failures active balance.
  *
  * Locking.  Both runqueues are held together (lower CPU first, IRQs
- * masked; no queueing behind another waiter for busiest's, see
- * lock_dst_try_src) while tasks are
- * detached and attached; Linux detaches under the
- * source's lock and attaches under the destination's, which keeps each
+ * masked; never at the end of a long line for busiest's, see
+ * lock_dst_try_src) while tasks are detached and attached; Linux detaches
+ * under the source's lock and attaches under the destination's, which keeps each
  * lock shorter but needs a second check of the destination.  With both
  * held, cpu_active() of both is final: hotplug clears it under the CPU's
  * runqueue lock, so it cannot change until we let go.

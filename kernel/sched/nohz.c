@@ -51,7 +51,6 @@ static struct {
 
 static bool nohz_active = true;
 
-static inline u64 tick_ns(void) { return 1000000000ULL / tick_hz; }
 
 bool tick_nohz_enabled(void)
 {

@@ -43,7 +43,6 @@
 /* Never below this many ticks (a slow tick rate, or tiny domains). */
 #define WC_MIN_TICKS 10
 
-static inline u64 tick_ns(void) { return 1000000000ULL / tick_hz; }
 
 /*
  * The bound for an idle CPU: the passes its balancer may legitimately
@@ -142,7 +141,9 @@ void wc_check_tick(struct rq *rq, u64 now)
 			continue;
 		covered = __atomic_add_fetch(&idle->wc_window_ns, MIN(now - seen, tick_ns()),
 					     __ATOMIC_RELAXED);
-		if (covered < wc_bound_cpu_ns(cpu))
+		/* The floor first: the per-CPU bound walks the domains, work
+		 * this tick path does only for a window already that long. */
+		if (covered < WC_MIN_TICKS * tick_ns() || covered < wc_bound_cpu_ns(cpu))
 			continue;
 		flagged = READ_ONCE(idle->wc_flagged);
 		if (flagged == window)
