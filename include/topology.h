@@ -174,6 +174,16 @@ void free_sched_domains(struct sd_set *set);
  * inside a read section.  Returns 0, or -ENOMEM (the old domains stay).
  */
 int rebuild_sched_domains(void);
+/*
+ * The same for a CPU becoming active: the new set is built with 'cpu'
+ * counted active, and activate(cpu) makes it so just before the set is
+ * published (under sched_domains_mutex, nothing else held).  So the CPU
+ * is never active without domains to balance with: a build takes long
+ * on a big machine, and from the moment a CPU is active, it counts as
+ * idle with work waiting (the work conservation check).  Same context
+ * and returns; on -ENOMEM activate() is not called.
+ */
+int rebuild_sched_domains_activating(unsigned int cpu, void (*activate)(unsigned int cpu));
 
 /*
  * The read side.  Between sd_read_begin() and sd_read_end() the domains

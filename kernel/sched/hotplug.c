@@ -52,17 +52,32 @@ int sched_init_domains(void)
 	return ret;
 }
 
-int sched_cpu_activate(unsigned int cpu)
+/* From the rebuild, just before the domains that span the CPU go out. */
+static void activate_rq(unsigned int cpu)
 {
 	set_rq_online(cpu, true);
 	/* Due for balancing at once: whatever date it had was set before it
 	 * went inactive, possibly backed off far ahead. */
 	WRITE_ONCE(cpu_rq(cpu)->next_balance, sched_clock());
+}
+
+int sched_cpu_activate(unsigned int cpu)
+{
+	int ret = 0;
+
+	/* Active only once its domains are built (a build over 64 CPUs
+	 * takes a while): active without them, it would sit idle with
+	 * nothing able to balance for it. */
+	if (domains_ready)
+		ret = rebuild_sched_domains_activating(cpu, activate_rq);
+	else
+		activate_rq(cpu);
 	/* Its idle loop may have stopped the tick while the CPU was not
 	 * active, and so not listed itself for NOHZ idle balancing: a pass
 	 * through that loop lists it now (tick_nohz_idle_stop_tick). */
-	resched_cpu(cpu);
-	return domains_ready ? rebuild_sched_domains() : 0;
+	if (!ret)
+		resched_cpu(cpu);
+	return ret;
 }
 
 int sched_cpu_deactivate(unsigned int cpu)

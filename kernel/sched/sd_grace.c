@@ -123,7 +123,9 @@ static unsigned int sd_grace_wait(void)
 	return waited;
 }
 
-int rebuild_sched_domains(void)
+/* Build for the active CPUs (and 'activating', if >= 0, made active by
+ * activate() just before the new set is published), publish, wait, free. */
+static int rebuild(int activating, void (*activate)(unsigned int cpu))
 {
 	struct sd_set *new, *old;
 	cpumask_t active;
@@ -135,6 +137,8 @@ int rebuild_sched_domains(void)
 	preempt_enable();
 	mutex_lock(&sched_domains_mutex);
 	cpumask_copy(&active, cpu_active_mask);
+	if (activating >= 0)
+		cpumask_set_cpu((unsigned int)activating, &active);
 	t0 = read_cntvct();
 	new = build_sched_domains(&active, cpu_topology);
 	if (!new) {
@@ -143,6 +147,8 @@ int rebuild_sched_domains(void)
 		return -ENOMEM;
 	}
 	t1 = read_cntvct();
+	if (activating >= 0)
+		activate((unsigned int)activating);
 	publish(new);
 	old = sd_current;
 	sd_current = new;
@@ -160,4 +166,14 @@ int rebuild_sched_domains(void)
 		sd_rebuild_stats.max_grace_ns = sd_rebuild_stats.last_grace_ns;
 	mutex_unlock(&sched_domains_mutex);
 	return 0;
+}
+
+int rebuild_sched_domains(void)
+{
+	return rebuild(-1, NULL);
+}
+
+int rebuild_sched_domains_activating(unsigned int cpu, void (*activate)(unsigned int cpu))
+{
+	return rebuild((int)cpu, activate);
 }
