@@ -1,7 +1,8 @@
 /*
  * CPU hotplug (kernel/cpuhp.c): cycles on an idle system, offline under
  * load down to one CPU and back, the fallback for a task pinned to the CPU
- * going away, rollback from every state by fault injection, per-CPU threads
+ * going away, balance_push moving tasks off a CPU that has just left the
+ * active mask, rollback from every state by fault injection, per-CPU threads
  * that park, refusals, and hotplug racing with affinity changes,
  * stop_machine and wake-ups.  Every case leaves every CPU it found online
  * online again, even when it fails.
@@ -12,7 +13,9 @@
 #include "smpboot.h"
 #include "stop_machine.h"
 #include "counter_sync.h"
+#include "cpu.h"
 #include "../../kernel/sched/rq.h"
+#include "../../kernel/sched/hotplug.h"
 
 #define HP_CASE(fn) KTEST_CASE_TIMEOUT(fn, 120000)
 
@@ -304,6 +307,60 @@ static void pinned_task_falls_back(struct ktest *t)
 	kt_stop(p);
 }
 
+/*
+ * balance_push on its own.  The operation is stopped right after its first
+ * teardown step, sched_cpu_deactivate (the CPU inactive, rq->balance_push
+ * set), so sched_cpu_wait_empty's sweep never runs.  Two spinners allowed
+ * on c and d sit on c, one running and one queued; d runs two spinners of
+ * its own, so no balancer had a reason to move them before.  Once c's tick
+ * preempts the running one, only balance_push can move them: the balancer
+ * never pulls from an inactive CPU and spinners never wake up.  Both must
+ * reach d, and neither may be switched in on c meanwhile.
+ */
+static void balance_push_empties_the_cpu(struct ktest *t)
+{
+	struct task_struct *p[4];
+	unsigned int c = kt_cpu(0), d = kt_cpu(1);
+	cpumask_t pair;
+	u64 bad0 = inactive_switch_ins(), before;
+	bool moved;
+
+	if (num_online_cpus() < 2)
+		KT_SKIP(t, "needs two CPUs");
+	cpumask_clear(&pair);
+	cpumask_set_cpu(c, &pair);
+	cpumask_set_cpu(d, &pair);
+	p[0] = kt_start(spinner_fn, NULL, "hp-stay", (int)d, 0);
+	p[1] = kt_start(spinner_fn, NULL, "hp-stay", (int)d, 0);
+	p[2] = kt_start(spinner_fn, NULL, "hp-push", (int)c, 0);
+	p[3] = kt_start(spinner_fn, NULL, "hp-push", (int)c, 0);
+	for (int i = 0; i < 4; i++)
+		KT_ASSERT(t, p[i]);
+	KT_ASSERT(t, KT_WAIT_UNTIL(READ_ONCE(p[2]->progress) > 0 && READ_ONCE(p[3]->progress) > 0,
+				   KT_LIVENESS_MS));
+	/* Both run on c already: a new mask that keeps c moves neither. */
+	KT_ASSERT_EQ(t, set_cpus_allowed_ptr(p[2], &pair), 0);
+	KT_ASSERT_EQ(t, set_cpus_allowed_ptr(p[3], &pair), 0);
+	KT_ASSERT(t, task_cpu(p[2]) == c && task_cpu(p[3]) == c);
+	cpus_write_lock();
+	KT_EXPECT_EQ(t, sched_cpu_deactivate(c), 0);
+	moved = KT_WAIT_UNTIL(task_cpu(p[2]) == d && task_cpu(p[3]) == d && !nr_running_on(c),
+			      KT_LIVENESS_MS);
+	KT_EXPECT(t, moved);
+	if (!moved)
+		KT_NOTE("on cpu%u: %u runnable; hp-push on cpu%u and cpu%u", c, nr_running_on(c),
+			task_cpu(p[2]), task_cpu(p[3]));
+	KT_EXPECT(t, cpu_online(c) && !cpu_active(c));
+	before = READ_ONCE(p[2]->progress) + READ_ONCE(p[3]->progress);
+	KT_EXPECT(t, KT_WAIT_UNTIL(READ_ONCE(p[2]->progress) + READ_ONCE(p[3]->progress) > before,
+				   KT_LIVENESS_MS));
+	KT_EXPECT_EQ(t, sched_cpu_activate(c), 0);
+	cpus_write_unlock();
+	KT_EXPECT_EQ(t, inactive_switch_ins() - bad0, 0);
+	for (int i = 0; i < 4; i++)
+		kt_stop(p[i]);
+}
+
 /* ---- rollback ---- */
 
 static void rollback_from_every_state(struct ktest *t)
@@ -501,6 +558,7 @@ KTEST_SUITE(hotplug,
 	HP_CASE(boot_cpu_goes_and_comes_back),
 	HP_CASE(offline_under_load),
 	HP_CASE(pinned_task_falls_back),
+	HP_CASE(balance_push_empties_the_cpu),
 	HP_CASE(rollback_from_every_state),
 	HP_CASE(percpu_threads_park_and_return),
 	HP_CASE(hotplug_races));
