@@ -1,8 +1,8 @@
 /*
  * load_balance(): pulling tasks from the busiest group of one sched domain
  * (Linux: kernel/sched/fair.c, load_balance and its helpers; the
- * arithmetic is in lb_calc.c).  And active balance: when only the running
- * task of the busiest CPU could move, that CPU's stopper pushes it.
+ * arithmetic is in lb_calc.c; the push by busiest's stopper, active
+ * balance, in active_balance.c).
  *
  * One pass, for destination CPU 'dst' and domain sd:
  *   should_we_balance   only one CPU of the local group works for it
@@ -266,7 +266,7 @@ static void attach_tasks(struct lb_env *env)
 }
 
 /* Both locks held: the only place a decision to move becomes final. */
-static bool both_active(const struct rq *a, const struct rq *b)
+bool lb_both_active(const struct rq *a, const struct rq *b)
 {
 	if (cpu_active(a->cpu) && cpu_active(b->cpu))
 		return true;
@@ -312,7 +312,7 @@ static int move_tasks(struct lb_env *env)
 		schedstat_inc(lb_stats.src_busy);
 		return 0;
 	}
-	if (both_active(env->dst_rq, env->src_rq)) {
+	if (lb_both_active(env->dst_rq, env->src_rq)) {
 		env->now = sched_clock();
 		moved = detach_tasks(env);
 		/* The assertion behind the check above: nothing may have
@@ -324,119 +324,6 @@ static int move_tasks(struct lb_env *env)
 	double_rq_unlock(env->dst_rq, env->src_rq);
 	local_irq_restore(flags);
 	return moved;
-}
-
-/*
- * On the stopper of busiest (Linux's active_load_balance_cpu_stop): its
- * running task has just been preempted by us, so it is merely queued now.
- * Move one task that may run on push_cpu.  IRQs on, task context.
- */
-static int active_load_balance_cpu_stop(void *data)
-{
-	struct rq *busiest = data, *target;
-	unsigned long flags = local_irq_save();
-	struct task_struct *p, *found = NULL;
-	unsigned int dst;
-
-	arch_spin_lock(&busiest->lock);
-	dst = busiest->push_cpu;
-	arch_spin_unlock(&busiest->lock);
-	target = cpu_rq(dst);
-	double_rq_lock(busiest, target);
-	if (busiest->cpu != smp_processor_id() || busiest->nr_running < 2 ||
-	    !both_active(busiest, target))
-		goto out;
-	list_for_each_entry(p, &busiest->queue, run_node) {
-		if (task_is_fair(p) && !(p->flags & PF_NO_SETAFFINITY) && !READ_ONCE(p->on_cpu) &&
-		    cpumask_test_cpu(dst, &p->cpus_allowed)) {
-			found = p;
-			break;
-		}
-	}
-	if (found) {
-		account_migration(busiest->cpu, dst);
-		detach_task(busiest, found, dst, lb_reason_names[LB_ACTIVE]);
-		attach_task(target, found);
-		lb_stat_add(&lb_stats.moved[LB_ACTIVE], 1);
-	}
-out:
-	busiest->active_balance = 0;
-	double_rq_unlock(busiest, target);
-	local_irq_restore(flags);
-	sd_read_begin();
-	{
-		struct sched_domain *sd;
-
-		/* Count it on the target's lowest domain spanning both. */
-		for_each_domain(dst, sd) {
-			if (cpumask_test_cpu(busiest->cpu, &sd->span)) {
-				if (found)
-					schedstat_inc(sd->stats.alb_pushed);
-				else
-					schedstat_inc(sd->stats.alb_failed);
-				break;
-			}
-		}
-	}
-	sd_read_end();
-	return 0;
-}
-
-/*
- * Linux's need_active_balance, reduced (its imbalanced_active_balance):
- * balancing this domain by task count (spreading to idle CPUs, or around
- * pinned tasks) has failed more than cache_nice_tries + 2 times in a row,
- * and busiest's running task may run here.  Not when moving load: then
- * busiest is overloaded, so a task waits there, and detach_tasks takes it
- * once its halving bar is below that task's load.  Pushing the running
- * task instead swaps which CPU is overloaded: with two spinners per CPU
- * and one CPU's PELT load over imbalance_pct above the others, every
- * other CPU failed to pull from it and one pushed, then it pulled one
- * back (Linux 5.12 dropped these pushes for the same reason).
- */
-static bool need_active_balance(struct lb_env *env)
-{
-	struct task_struct *curr = READ_ONCE(env->src_rq->curr);
-
-	if (env->idle == CPU_NEWLY_IDLE || env->type != migrate_task)
-		return false;
-	if (env->sd->nr_balance_failed <= env->sd->cache_nice_tries + 2)
-		return false;
-	return task_is_fair(curr) && cpumask_test_cpu(env->dst_cpu, &curr->cpus_allowed);
-}
-
-/* Queue the push on busiest's stopper, one at a time per runqueue. */
-static bool start_active_balance(struct lb_env *env)
-{
-	struct rq *busiest = env->src_rq;
-	unsigned long flags = local_irq_save();
-	bool start = false;
-
-	arch_spin_lock(&busiest->lock);
-	if (!busiest->active_balance && cpu_active(busiest->cpu) && cpu_active(env->dst_cpu)) {
-		busiest->active_balance = 1;
-		busiest->push_cpu = env->dst_cpu;
-		start = true;
-	}
-	arch_spin_unlock(&busiest->lock);
-	local_irq_restore(flags);
-	if (!start)
-		return false;
-	if (!stop_one_cpu_nowait(busiest->cpu, active_load_balance_cpu_stop, busiest,
-				 &busiest->active_balance_work)) {
-		/* Its stopper takes no work (the CPU is going down): undo. */
-		flags = local_irq_save();
-		arch_spin_lock(&busiest->lock);
-		busiest->active_balance = 0;
-		arch_spin_unlock(&busiest->lock);
-		local_irq_restore(flags);
-		schedstat_inc(lb_stats.alb_refused);
-		schedstat_inc(env->sd->stats.alb_failed);
-		return false;
-	}
-	schedstat_inc(env->sd->stats.alb_count);
-	schedstat_inc(lb_stats.alb_started);
-	return true;
 }
 
 /* The balance interval doubles (up to max_interval) while there is
@@ -544,7 +431,8 @@ more_balance:
 		schedstat_inc(sd->stats.lb_failed[idle]);
 		if (idle != CPU_NEWLY_IDLE)
 			sd->nr_balance_failed++;
-		if (need_active_balance(&env) && start_active_balance(&env)) {
+		if (need_active_balance(sd, env.src_rq, env.dst_cpu, idle, env.type == migrate_task) &&
+		    start_active_balance(sd, env.src_rq, env.dst_cpu)) {
 			/* Give the push time before failing again. */
 			sd->nr_balance_failed = sd->cache_nice_tries + 1;
 		}

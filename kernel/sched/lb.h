@@ -41,6 +41,22 @@ extern const char *const lb_reason_names[LB_NR_REASONS];
 int load_balance(struct rq *this_rq, struct sched_domain *sd, enum cpu_idle_type idle,
 		 enum lb_reason reason, bool *continue_balancing);
 
+/* Both runqueue locks held: are both CPUs still active?  (Counts an
+ * abort in lb_stats when not.)  The check every move makes last. */
+bool lb_both_active(const struct rq *a, const struct rq *b);
+
+/*
+ * active_balance.c, from load_balance after a pass that moved nothing,
+ * inside a domain read section, no runqueue lock held.
+ * need_active_balance: has balancing sd by task count (by_count) failed
+ * often enough, and may busiest's running task run on dst_cpu?
+ * start_active_balance: queue the push on busiest's stopper (one at a
+ * time per runqueue); false if one is in flight or the stopper refused.
+ */
+bool need_active_balance(const struct sched_domain *sd, const struct rq *busiest,
+			 unsigned int dst_cpu, enum cpu_idle_type idle, bool by_count);
+bool start_active_balance(struct sched_domain *sd, struct rq *busiest, unsigned int dst_cpu);
+
 /* The periodic and NOHZ pass (Linux's sched_balance_domains), and the
  * newidle one (sched_balance_newidle); contexts at the definitions. */
 void sched_balance_domains(struct rq *rq, enum cpu_idle_type idle, enum lb_reason reason);
