@@ -177,7 +177,8 @@ int rebuild_sched_domains(void);
 /*
  * The same for a CPU becoming active: the new set is built with 'cpu'
  * counted active, and activate(cpu) makes it so just before the set is
- * published (under sched_domains_mutex, nothing else held).  So the CPU
+ * published (under sched_domains_mutex, preemption off; it must not
+ * sleep), before the grace period for the old set.  So the CPU
  * is never active without domains to balance with: a build takes long
  * on a big machine, and from the moment a CPU is active, it counts as
  * idle with work waiting (the work conservation check).  Same context

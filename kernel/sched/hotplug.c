@@ -52,13 +52,18 @@ int sched_init_domains(void)
 	return ret;
 }
 
-/* From the rebuild, just before the domains that span the CPU go out. */
+/* From the rebuild, preemption off, just before the domains that span
+ * the CPU go out (they are there before its idle loop can act on this). */
 static void activate_rq(unsigned int cpu)
 {
 	set_rq_online(cpu, true);
 	/* Due for balancing at once: whatever date it had was set before it
 	 * went inactive, possibly backed off far ahead. */
 	WRITE_ONCE(cpu_rq(cpu)->next_balance, sched_clock());
+	/* Its idle loop may have stopped the tick while the CPU was not
+	 * active, and so not listed itself for NOHZ idle balancing: a pass
+	 * through that loop lists it now (tick_nohz_idle_stop_tick). */
+	resched_cpu(cpu);
 }
 
 int sched_cpu_activate(unsigned int cpu)
@@ -72,11 +77,6 @@ int sched_cpu_activate(unsigned int cpu)
 		ret = rebuild_sched_domains_activating(cpu, activate_rq);
 	else
 		activate_rq(cpu);
-	/* Its idle loop may have stopped the tick while the CPU was not
-	 * active, and so not listed itself for NOHZ idle balancing: a pass
-	 * through that loop lists it now (tick_nohz_idle_stop_tick). */
-	if (!ret)
-		resched_cpu(cpu);
 	return ret;
 }
 

@@ -147,9 +147,13 @@ static int rebuild(int activating, void (*activate)(unsigned int cpu))
 		return -ENOMEM;
 	}
 	t1 = read_cntvct();
+	/* A CPU being activated is active without domains only for the
+	 * few stores of publish(): not even a preemption in between. */
+	preempt_disable();
 	if (activating >= 0)
 		activate((unsigned int)activating);
 	publish(new);
+	preempt_enable();
 	old = sd_current;
 	sd_current = new;
 	sd_rebuild_stats.grace_waits += sd_grace_wait();
