@@ -97,6 +97,7 @@ struct task_struct {
 	u64 sum_exec_runtime;		/* ns */
 	u64 nr_switches;		/* times it got the CPU */
 	u64 nr_migrations;
+	u64 migrated_at;		/* sched_clock() ns of its last move (bench) */
 	u64 affinity_violations;	/* switched in on a CPU outside cpus_allowed: must stay 0 */
 	u64 progress;			/* workloads count their loops here */
 

@@ -93,11 +93,15 @@ static int cmd_bench(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "balance")) {
 		/* Only the balancer's cost: short enough for smp 16 and 64. */
-		bench_balance(true);
+		bench_balance(false, true);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "spread")) {
+		bench_balance(true, false);
 		return 0;
 	}
 	if (argc != 1) {
-		kprintf("usage: bench [balance]\n");
+		kprintf("usage: bench [balance|spread]\n");
 		return -EINVAL;
 	}
 	if (irqs_disabled())
@@ -127,7 +131,7 @@ static int cmd_bench(int argc, char **argv)
 		print_rate("idle_ticks_nohz_off", bench_idle_ticks_per_s_x10(false));
 	}
 	bench_hotplug();
-	bench_balance(false);
+	bench_balance(true, true);
 	return 0;
 }
-SHELL_CMD(bench, cmd_bench, "[balance]", "print the benchmark figures (run under --icount); balance: only the balancer's cost per tick");
+SHELL_CMD(bench, cmd_bench, "[balance|spread]", "print the benchmark figures (run under --icount); balance: only the balancer's cost per tick; spread: only the unpin-to-spread time");

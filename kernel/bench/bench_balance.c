@@ -59,23 +59,40 @@ static bool spread(unsigned int n)
 	return lo >= 1 && hi - lo <= 1;
 }
 
-/* ns from the first unpin to the spread; 0 if it never came. */
-u64 bench_balance_spread_ns(void)
+/*
+ * ns from the first unpin to the spread; 0 if it never came.  The poll
+ * sleeps 1 ms, but a busy CPU's timers fire on its tick only (10 ms at
+ * hz=100), so the poll only notices the spread: the time reported is
+ * that of the last spinner move before it noticed (p->migrated_at), the
+ * moment the spread it saw was reached.  *seen_ns: when the poll saw
+ * it.  *moves: spinner migrations from the unpin to then (2 x N - 2 at
+ * best: all but CPU 0's two move once).
+ */
+u64 bench_balance_spread_ns(u64 *moves, u64 *seen_ns)
 {
 	unsigned int ncpu = num_online_cpus(), n;
+	u64 t0, last, m0 = 0, m = 0, ns = 0;
 	cpumask_t one;
-	u64 t0, ns = 0;
 
 	cpumask_clear(&one);
 	cpumask_set_cpu(0, &one);
 	n = start_spinners(2 * ncpu, &one);
 	msleep(200);
-	t0 = read_cntvct();
+	for (unsigned int i = 0; i < n; i++)
+		m0 += READ_ONCE(spinners[i]->nr_migrations);
+	t0 = sched_clock();
 	for (unsigned int i = 0; i < n; i++)
 		set_cpus_allowed_ptr(spinners[i], cpu_online_mask);
-	while (cycles_to_ns(read_cntvct() - t0) < SPREAD_LIMIT_MS * 1000000ULL) {
+	while (sched_clock() - t0 < SPREAD_LIMIT_MS * 1000000ULL) {
 		if (spread(n)) {
-			ns = cycles_to_ns(read_cntvct() - t0);
+			last = t0;
+			for (unsigned int i = 0; i < n; i++) {
+				last = MAX(last, READ_ONCE(spinners[i]->migrated_at));
+				m += READ_ONCE(spinners[i]->nr_migrations);
+			}
+			ns = last - t0;
+			*seen_ns = sched_clock() - t0;
+			*moves = m - m0;
 			break;
 		}
 		msleep(1);
@@ -106,22 +123,31 @@ u64 bench_balance_hook_ns_per_tick(void)
 	return ticks ? cycles_to_ns(cycles) / ticks : 0;
 }
 
-/* Prints "balance_spread_smpN X ms" (unless cost_only) and
- * "balance_hook_per_tick_smpN X us".  Shell context, may sleep. */
-void bench_balance(bool cost_only)
+/* Prints "balance_spread_smpN X ms" and "balance_spread_moves_smpN X
+ * moves" (with spread), and "balance_hook_per_tick_smpN X us" (with
+ * cost).  Shell context, may sleep. */
+void bench_balance(bool spread, bool cost)
 {
 	unsigned int n = cpumask_weight(cpu_possible_mask);
 	u64 ns;
 
 	if (num_online_cpus() < 2)
 		return;
-	if (!cost_only) {
-		ns = bench_balance_spread_ns();
-		if (ns)
+	if (spread) {
+		u64 moves = 0, seen = 0;
+
+		ns = bench_balance_spread_ns(&moves, &seen);
+		if (ns) {
 			kprintf("balance_spread_smp%u %lu.%03lu ms\n", n, ns / 1000000, ns / 1000 % 1000);
-		else
+			kprintf("balance_spread_seen_smp%u %lu.%03lu ms\n", n, seen / 1000000,
+				seen / 1000 % 1000);
+			kprintf("balance_spread_moves_smp%u %lu moves\n", n, moves);
+		} else {
 			kprintf("# balance_spread: not spread within %u ms\n", SPREAD_LIMIT_MS);
+		}
 	}
+	if (!cost)
+		return;
 	ns = bench_balance_hook_ns_per_tick();
 	kprintf("balance_hook_per_tick_smp%u %lu.%03lu us\n", n, ns / 1000, ns % 1000);
 }

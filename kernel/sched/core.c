@@ -164,6 +164,7 @@ void set_task_cpu(struct task_struct *p, unsigned int cpu, const char *reason)
 	migrate_task_rq_fair(p, cpu);	/* its load leaves the old rq (pelt.c) */
 	trace_sched_migrate(p, p->cpu, cpu, reason);
 	p->nr_migrations++;
+	WRITE_ONCE(p->migrated_at, sched_clock());
 	/* Pairs with __task_rq_lock(): on_rq = MIGRATING (detach_task) is
 	 * visible to whoever reads the new p->cpu. */
 	smp_wmb();
