@@ -37,6 +37,9 @@
 #define LBF_DST_PINNED	0x4	/* some may, on new_dst_cpu instead */
 #define LBF_SOME_PINNED	0x8	/* some task could not go to dst */
 #define LBF_SRC_BUSY	0x10	/* a line at busiest's lock: pass given up */
+#define LBF_EVEN_COUNT	0x20	/* spreading by count to a CPU alone in its
+				 * group: never leave busiest with fewer
+				 * tasks than dst (ours, not Linux's) */
 
 /* At most this many tasks per pass: bounds the time both locks are held. */
 #define LB_LOOP_MAX 32
@@ -120,6 +123,8 @@ static void update_sd_lb_stats(struct lb_env *env, struct sd_lb_stats *sds,
 		update_sg_lb_stats(env, sg, local, sgs);
 		sds->total_load += sgs->group_load;
 		sds->total_capacity += sgs->group_capacity;
+		sds->total_nr_running += sgs->sum_nr_running;
+		sds->total_weight += sgs->group_weight;
 		if (local || !cpumask_intersects(&sg->span, &env->cpus))
 			continue;
 		if (!sds->have_busiest || sg_busier(sgs, &sds->busiest)) {
@@ -210,6 +215,7 @@ static int detach_tasks(struct lb_env *env)
 	struct rq *src = env->src_rq;
 	struct list_head *pos, *prev;
 	int detached = 0, loops = 0;
+	unsigned int dst_nr = env->dst_rq->nr_running;
 
 	/* Emptied by another CPU since we looked (63 idle CPUs pulling from
 	 * one): nothing was tested, so nothing proved pinned.  Left set, the
@@ -231,6 +237,13 @@ static int detach_tasks(struct lb_env *env)
 		prev = pos->prev;	/* before p may leave the queue */
 
 		if (env->imbalance <= 0 || src->nr_running <= 1 || ++loops > LB_LOOP_MAX)
+			break;
+		/* The imbalance came from lockless statistics, which another
+		 * CPU's pull may have made stale (seen at smp 4: an idle CPU
+		 * counted 8 tasks on CPU 0 after another had taken 4 of them,
+		 * and took 3 of the 4 left): under the locks, take only while
+		 * busiest keeps more than dst will have. */
+		if ((env->flags & LBF_EVEN_COUNT) && src->nr_running <= dst_nr + (unsigned int)detached + 1)
 			break;
 		if (!can_migrate_task(p, env))
 			continue;
@@ -376,6 +389,9 @@ redo:
 	}
 	env.type = res.type;
 	env.imbalance = res.imbalance;
+	if (res.type == migrate_task && sds.local.group_type == group_has_spare &&
+	    env.sd->groups->group_weight == 1)
+		env.flags |= LBF_EVEN_COUNT;
 	lb_stat_add(&sd->stats.lb_imbalance[idle], (u64)res.imbalance);
 	env.src_rq = find_busiest_queue(&env, group);
 	if (!env.src_rq) {
