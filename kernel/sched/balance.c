@@ -439,6 +439,8 @@ more_balance:
 		return 0;
 	}
 	if (moved) {
+		if (idle == CPU_NEWLY_IDLE)
+			nohz_kick_after_pull(this_rq, env.src_rq, env.now);
 		lb_stat_add(&sd->stats.lb_gained[idle], (u64)moved);
 		lb_stat_add(&lb_stats.moved[reason], (u64)moved);
 		sd->nr_balance_failed = 0;

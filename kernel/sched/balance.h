@@ -51,6 +51,8 @@ void nohz_init(void);				/* sched_balance_init: reads nohz= */
 void tick_nohz_idle_stop_tick(void);		/* idle loop, IRQs masked */
 void tick_nohz_idle_exit(struct rq *rq);	/* __schedule leaving idle, rq locked */
 void nohz_balancer_kick(struct rq *rq, u64 now);	/* busy CPU's tick */
+void nohz_kick_after_pull(struct rq *this_rq, const struct rq *busiest, u64 now); /* newidle */
+void nohz_balance_due(u64 now);			/* any context */
 void nohz_cpu_dying(void);	/* hotplug: the CPU going down, in take_cpu_down */
 bool nohz_idle_balance(struct rq *this_rq, enum cpu_idle_type idle);	/* SCHED_SOFTIRQ */
 bool tick_nohz_enabled(void);

@@ -128,6 +128,39 @@ void sched_balance_softirq(struct rq *rq, enum cpu_idle_type idle)
 	__atomic_fetch_add(&lb_hook_cycles[smp_processor_id()], read_cntvct() - t0, __ATOMIC_RELAXED);
 }
 
+/*
+ * A task may now also run on the CPUs in 'added' (set_cpus_allowed_ptr
+ * widened its mask).  The all-pinned back-off of the idle ones
+ * (balance_interval doubled past max_interval, up to 512 ms, while
+ * nothing could come to them) was earned under the old mask: end it, and
+ * make them and the idle balancer due, so that they pull at the next kick
+ * (a busy CPU's tick, or a newidle pull's) rather than up to
+ * LB_MAX_INTERVAL_NS later.  Busy CPUs keep their rhythm: they balance
+ * by load, at their busy interval.  Linux keeps the back-off: after a
+ * taskset widens a crowd of pinned tasks, its idle CPUs wait it out.
+ * Context: task, no lock held; the fields are hints, which balancers of
+ * those CPUs may overwrite meanwhile.
+ */
+void sched_balance_affinity_widened(const cpumask_t *added)
+{
+	u64 now = sched_clock();
+	struct sched_domain *sd;
+	unsigned int cpu;
+
+	sd_read_begin();
+	for_each_cpu(cpu, added) {
+		if (!cpu_active(cpu) || !idle_cpu(cpu))
+			continue;
+		for_each_domain(cpu, sd)
+			if (sd->balance_interval > sd->max_interval)
+				sd->balance_interval = sd->min_interval;
+		if (READ_ONCE(cpu_rq(cpu)->next_balance) > now)
+			WRITE_ONCE(cpu_rq(cpu)->next_balance, now);
+	}
+	sd_read_end();
+	nohz_balance_due(now);
+}
+
 /* Linux's update_avg: an eighth of the way towards each new sample. */
 static void update_avg(u64 *avg, u64 sample)
 {

@@ -61,6 +61,9 @@ bool start_active_balance(struct sched_domain *sd, struct rq *busiest, unsigned 
  * newidle one (sched_balance_newidle); contexts at the definitions. */
 void sched_balance_domains(struct rq *rq, enum cpu_idle_type idle, enum lb_reason reason);
 int sched_balance_newidle(struct rq *this_rq);
+/* set_cpus_allowed_ptr: p may now run on 'added' too (context at the
+ * definition). */
+void sched_balance_affinity_widened(const cpumask_t *added);
 /* __schedule leaving the idle task: account the idle period (avg_idle). */
 void sched_idle_exit(struct rq *rq);
 

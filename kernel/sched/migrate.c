@@ -11,6 +11,7 @@
  * - select_fallback_rq(): where to go when nothing allowed is active.
  */
 #include "rq.h"
+#include "lb.h"
 #include "kernel.h"
 #include "stop_machine.h"
 #include "wait.h"
@@ -202,6 +203,7 @@ static int migration_cpu_stop(void *data)
 int set_cpus_allowed_ptr(struct task_struct *p, const cpumask_t *mask)
 {
 	struct migration_arg arg = { .task = p };
+	cpumask_t added;
 	unsigned long flags;
 	unsigned int cpu;
 	struct rq *rq;
@@ -212,14 +214,19 @@ int set_cpus_allowed_ptr(struct task_struct *p, const cpumask_t *mask)
 	cpumask_copy(&arg.mask, mask);
 	for (;;) {
 		rq = task_rq_lock(p, &flags);
+		/* What the new mask adds, read where the old one holds. */
+		cpumask_andnot(&added, mask, &p->cpus_allowed);
 		ret = affine_move_locked(&rq, p, &arg.mask);
 		cpu = rq->cpu;
 		task_rq_unlock(rq, p, flags);
+		if (ret == -EAGAIN) {
+			/* p runs on cpu, which the new mask excludes. */
+			ret = stop_one_cpu(cpu, migration_cpu_stop, &arg);
+		}
 		if (ret != -EAGAIN)
-			return ret;
-		/* p runs on cpu, which the new mask excludes. */
-		ret = stop_one_cpu(cpu, migration_cpu_stop, &arg);
-		if (ret != -EAGAIN)
-			return ret;
+			break;
 	}
+	if (!ret && !cpumask_empty(&added))
+		sched_balance_affinity_widened(&added);
+	return ret;
 }

@@ -199,6 +199,33 @@ void nohz_balancer_kick(struct rq *rq, u64 now)
 		kick_ilb(rq, flags, now);
 }
 
+/*
+ * A newidle pull on this CPU left two or more runnable tasks on busiest:
+ * there is more to spread, and tickless CPUs cannot see it.  Kick the
+ * idle balancer now rather than at busiest's next tick (up to a tick
+ * away: a burst of work then spreads in one round of passes instead of
+ * one per tick).  The same rules as a tick's balance kick: tickless CPUs
+ * listed, nohz.next_balance due, one kick in flight.  Not Linux's (its
+ * newidle path only kicks for blocked load).  Context: newidle, IRQs
+ * masked, no runqueue lock held.
+ */
+void nohz_kick_after_pull(struct rq *this_rq, const struct rq *busiest, u64 now)
+{
+	if (!atomic_read(&nohz.nr_cpus) || READ_ONCE(busiest->nr_running) < 2 ||
+	    now < READ_ONCE(nohz.next_balance))
+		return;
+	kick_ilb(this_rq, NOHZ_BALANCE_KICK | NOHZ_STATS_KICK, now);
+}
+
+/* Balance dates were brought forward (sched_balance_affinity_widened):
+ * let the next balance kick go at once.  Any context; a hint, raced like
+ * every other writer of nohz.next_balance. */
+void nohz_balance_due(u64 now)
+{
+	if (READ_ONCE(nohz.next_balance) > now)
+		WRITE_ONCE(nohz.next_balance, now);
+}
+
 /* IPI_NOHZ_KICK (Linux's nohz_csd_func), IRQ context.  irq_handle's
  * smp_rmb after the acknowledge pairs with the kicker's DSB: the flags
  * read here are the ones set before the IPI. */
