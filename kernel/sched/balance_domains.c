@@ -19,8 +19,7 @@
 /* Newidle cost estimates lose 1% a second (Linux: 253/256 per second). */
 #define NEWIDLE_DECAY_NS 1000000000ULL
 
-/* Counter cycles spent in sched_balance_softirq, per CPU it ran on. */
-u64 lb_hook_cycles[NR_CPUS];
+struct lb_hook_cost lb_hook_cost[NR_CPUS];
 
 /* The SD_SERIALIZE level: one CPU at a time (Linux's sched_balance_running). */
 static int serialize_balancing;
@@ -120,12 +119,18 @@ next_domain:
 void sched_balance_softirq(struct rq *rq, enum cpu_idle_type idle)
 {
 	bool for_nohz = rq->cpu != smp_processor_id() || READ_ONCE(rq->nohz_tick_stopped);
-	u64 t0 = read_cntvct();
+	struct lb_hook_cost *c = &lb_hook_cost[smp_processor_id()];
+	u64 t0 = read_cntvct(), dt;
 
 	sched_balance_domains(rq, idle, for_nohz ? LB_NOHZ : LB_PERIODIC);
-	/* The balancer's cost, for `bench balance` (on the running CPU:
-	 * the ILB's passes for others are its cost, not theirs). */
-	__atomic_fetch_add(&lb_hook_cycles[smp_processor_id()], read_cntvct() - t0, __ATOMIC_RELAXED);
+	/* The balancer's cost, for `bench balance`, on the CPU that ran the
+	 * pass (the ILB's passes for others are its cost, not theirs).
+	 * Preemption is off in SCHED_SOFTIRQ, and an interrupt does not run
+	 * this hook, so only this CPU writes c. */
+	dt = read_cntvct() - t0;
+	WRITE_ONCE(c->samples[c->passes % LB_HOOK_SAMPLES], (u32)MIN(dt, 0xffffffffULL));
+	WRITE_ONCE(c->cycles, c->cycles + dt);
+	WRITE_ONCE(c->passes, c->passes + 1);
 }
 
 /*

@@ -77,8 +77,17 @@ struct lb_global_stats {
 	u64 src_busy;			/* passes given up: a line at busiest's lock */
 };
 extern struct lb_global_stats lb_stats;
-/* Counter cycles in the periodic/NOHZ balance hook, per CPU (bench). */
-extern u64 lb_hook_cycles[NR_CPUS];
+/* The periodic/NOHZ balance hook's cost, per CPU it ran on (bench):
+ * every pass's counter cycles, the last LB_HOOK_SAMPLES of them one by
+ * one (passes counts them all; sample i is samples[i % LB_HOOK_SAMPLES]).
+ * Written by that CPU only, in SCHED_SOFTIRQ; read racily. */
+#define LB_HOOK_SAMPLES 64
+struct lb_hook_cost {
+	u64 cycles;
+	u64 passes;
+	u32 samples[LB_HOOK_SAMPLES];
+};
+extern struct lb_hook_cost lb_hook_cost[NR_CPUS];
 static inline void lb_stat_add(u64 *c, u64 n)
 {
 	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
