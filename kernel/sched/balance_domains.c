@@ -24,6 +24,12 @@ struct lb_hook_cost lb_hook_cost[NR_CPUS];
 /* The SD_SERIALIZE level: one CPU at a time (Linux's sched_balance_running). */
 static int serialize_balancing;
 
+/* The longest wait between two passes of a domain (lb.h). */
+static u64 max_interval_ns(bool cpu_busy)
+{
+	return cpu_busy ? LB_MAX_INTERVAL_NS * cpumask_weight(cpu_active_mask) : LB_MAX_INTERVAL_NS;
+}
+
 /* Linux's get_sd_balance_interval, in ns. */
 static u64 sd_interval_ns(const struct sched_domain *sd, bool cpu_busy)
 {
@@ -31,7 +37,7 @@ static u64 sd_interval_ns(const struct sched_domain *sd, bool cpu_busy)
 
 	if (cpu_busy)
 		ms *= sd->busy_factor;
-	return MIN(MAX(ms, 1ULL) * 1000000ULL, LB_MAX_INTERVAL_NS);
+	return MIN(MAX(ms, 1ULL) * 1000000ULL, max_interval_ns(cpu_busy));
 }
 
 /* A newidle pass costs tens of microseconds here; a sample above this is
@@ -67,8 +73,9 @@ static bool newidle_decay_due(unsigned int cpu, u64 now)
  */
 void sched_balance_domains(struct rq *rq, enum cpu_idle_type idle, enum lb_reason reason)
 {
-	u64 now = sched_clock(), next = now + LB_MAX_INTERVAL_NS, max_cost = 0;
-	bool cont = true, busy = idle != CPU_IDLE, decay = newidle_decay_due(rq->cpu, now);
+	bool cont = true, busy = idle != CPU_IDLE;
+	u64 now = sched_clock(), next = now + max_interval_ns(busy), max_cost = 0;
+	bool decay = newidle_decay_due(rq->cpu, now);
 	struct sched_domain *sd;
 
 	sd_read_begin();

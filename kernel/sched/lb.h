@@ -26,8 +26,13 @@ extern const char *const lb_reason_names[LB_NR_REASONS];
  * still has its data in the source CPU's cache. */
 #define LB_MIGRATION_COST_NS 500000ULL
 
-/* Busy CPUs and all-pinned domains never wait longer than this between
- * two passes (Linux: max_load_balance_interval, HZ/10). */
+/* An idle CPU never waits longer than this between two passes of a
+ * domain, all-pinned back-off included (Linux's max_load_balance_interval
+ * before any CPU is online, HZ/10); work conservation is counted against
+ * it (wc_check.c).  A busy CPU waits at most this per active CPU (Linux's
+ * max_load_balance_interval, HZ * online CPUs / 10): its busy interval,
+ * balance_interval x busy_factor, grows with the domain's span, and so
+ * does the cost of a pass, so that the cost per tick does not. */
 #define LB_MAX_INTERVAL_NS (100 * 1000000ULL)
 
 /*
