@@ -123,8 +123,6 @@ static void update_sd_lb_stats(struct lb_env *env, struct sd_lb_stats *sds,
 		update_sg_lb_stats(env, sg, local, sgs);
 		sds->total_load += sgs->group_load;
 		sds->total_capacity += sgs->group_capacity;
-		sds->total_nr_running += sgs->sum_nr_running;
-		sds->total_weight += sgs->group_weight;
 		if (local || !cpumask_intersects(&sg->span, &env->cpus))
 			continue;
 		if (!sds->have_busiest || sg_busier(sgs, &sds->busiest)) {

@@ -68,35 +68,19 @@ static struct lb_result move(enum migration_type type, long imbalance)
 /*
  * The local group has idle CPUs: spread tasks.  Against an overloaded
  * group, share the tasks of both in proportion to their CPUs (Linux's
- * sibling_imbalance), but take no more than the local group's share of
- * the whole domain's tasks; else even out the idle CPUs.
- *
- * The cap matters when the domain has more than two groups: 2 x N tasks
- * on one CPU of N single-CPU groups, the pairwise share sends N of them
- * to the first idle CPU that looks, which then has N - 2 too many and
- * passes them on (each a second migration, and a pass that must wait
- * for its turn); the domain's share, 2, sends every task once.  With
- * two groups both shares are the same number.
+ * sibling_imbalance); else even out the idle CPUs.
  */
 static struct lb_result spread(const struct sd_lb_stats *sds)
 {
 	const struct sg_lb_stats *l = &sds->local, *b = &sds->busiest;
-	long n, share;
+	long n;
 
 	if (b->group_type == group_overloaded) {
 		n = ((long)b->sum_nr_running * l->group_weight -
 		     (long)l->sum_nr_running * b->group_weight) /
 		    (long)(l->group_weight + b->group_weight);
-		if (sds->total_weight) {
-			share = (long)sds->total_nr_running * l->group_weight / sds->total_weight -
-				(long)l->sum_nr_running;
-			n = n < share ? n : share;
-		}
-		/* A task waits there and a CPU is free here: at least one.
-		 * (Fewer tasks than CPUs counts as free: a CPU pulling in
-		 * newidle is not idle yet, and with fewer tasks in the domain
-		 * than CPUs its rounded-down share is 0.) */
-		if (n < 1 && (l->idle_cpus || l->sum_nr_running < l->group_weight))
+		/* A task waits there and a CPU is free here: at least one. */
+		if (n < 1 && l->idle_cpus)
 			n = 1;
 		return move(migrate_task, n);
 	}

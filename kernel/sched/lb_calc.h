@@ -45,8 +45,6 @@ struct sd_lb_stats {
 	struct sg_lb_stats local, busiest;
 	bool have_busiest;
 	unsigned long total_load, total_capacity;
-	unsigned int total_nr_running;	/* tasks over every group of the domain */
-	unsigned int total_weight;	/* CPUs over every group (0: not filled) */
 	unsigned long avg_load;		/* domain-wide, when the load path needs it */
 };
 

@@ -41,19 +41,6 @@ static struct sd_lb_stats domain(struct sg_lb_stats l, struct sg_lb_stats b)
 
 	sds.total_load = l.group_load + b.group_load;
 	sds.total_capacity = l.group_capacity + b.group_capacity;
-	sds.total_nr_running = l.sum_nr_running + b.sum_nr_running;
-	sds.total_weight = l.group_weight + b.group_weight;
-	return sds;
-}
-
-/* The same two groups inside a wider domain: 'cpus' more CPUs holding
- * 'tasks' more tasks in groups that are neither local nor busiest. */
-static struct sd_lb_stats wider(struct sd_lb_stats sds, unsigned int cpus, unsigned int tasks)
-{
-	sds.total_weight += cpus;
-	sds.total_nr_running += tasks;
-	sds.total_load += tasks * 1024UL;
-	sds.total_capacity += cpus * LB_CAPACITY_SCALE;
 	return sds;
 }
 
@@ -108,42 +95,6 @@ static void spread_counts_tasks(void **state)
 		assert_int_equal(r.type, migrate_task);
 		assert_int_equal(r.imbalance, ref_spread(0, n / 2, 2 * n, n / 2));
 		assert_int_equal(r.imbalance, n);	/* half of them */
-	}
-}
-
-/* 2 x N tasks on CPU 0 of N single-CPU groups: an idle CPU takes its
- * share of the domain (2), not half of CPU 0's (N), which it would only
- * pass on; with tasks elsewhere the share counts them too.  Reference:
- * the tasks the local CPU ends with when every CPU of the domain gets
- * the same number (rounded down), counted one CPU at a time. */
-static void spread_takes_domain_share(void **state)
-{
-	(void)state;
-	for (unsigned int n = 3; n <= MAXCPU; n++) {
-		for (unsigned int extra = 0; extra <= 2 * n; extra += n) {
-			unsigned int lt[1] = { 0 }, bt[1] = { 2 * n }, total = 2 * n + extra, ref = 0;
-			struct sd_lb_stats sds;
-			struct lb_result r;
-
-			/* Deal the tasks round the N CPUs; the local one is dealt
-			 * a task on each full round. */
-			for (unsigned int dealt = n; dealt <= total; dealt += n)
-				ref++;
-			sds = wider(domain(group(1, lt, 1024), group(1, bt, 1024)), n - 2, extra);
-			r = lb_decide(&sds, true, PCT);
-			assert_false(r.balanced);
-			assert_int_equal(r.type, migrate_task);
-			assert_int_equal(r.imbalance, ref < n ? (long)ref : (long)n);
-		}
-	}
-	/* The share already here, a CPU of the group idle: still one. */
-	{
-		unsigned int lt[2] = { 2, 0 }, bt[2] = { 4, 1 };
-		struct sd_lb_stats sds = wider(domain(group(2, lt, 1024), group(2, bt, 1024)), 4, 0);
-		struct lb_result r = lb_decide(&sds, true, PCT);
-
-		assert_false(r.balanced);
-		assert_int_equal(r.imbalance, 1);
 	}
 }
 
@@ -275,7 +226,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(classify),
 		cmocka_unit_test(spread_counts_tasks),
-		cmocka_unit_test(spread_takes_domain_share),
 		cmocka_unit_test(by_load_towards_average),
 		cmocka_unit_test(imbalance_pct_threshold),
 		cmocka_unit_test(busy_dst_and_nobody_waits),
