@@ -144,9 +144,10 @@ void sched_balance_softirq(struct rq *rq, enum cpu_idle_type idle)
  * A task may now also run on the CPUs in 'added' (set_cpus_allowed_ptr
  * widened its mask).  Their all-pinned back-off (balance_interval doubled
  * past max_interval, up to 512 ms, while nothing could come to them) was
- * earned under the old mask: end it.  The idle ones are made due, and so
- * is the idle balancer, so that they pull at the next kick (a busy CPU's
- * tick, or a newidle pull's) rather than up to LB_MAX_INTERVAL_NS later;
+ * earned under the old mask: end it.  The idle ones are made due (their
+ * domains too, however recent their last pass), and so is the idle
+ * balancer, so that they pull at the next kick (a busy CPU's tick, or a
+ * newidle pull's) rather than up to LB_MAX_INTERVAL_NS later;
  * a busy one (the caller's own CPU, say) keeps its next date, and its
  * next newidle or periodic pass uses the shorter interval.  Linux keeps
  * the back-off: after a taskset widens a crowd of pinned tasks, its idle
@@ -161,12 +162,19 @@ void sched_balance_affinity_widened(const cpumask_t *added)
 
 	sd_read_begin();
 	for_each_cpu(cpu, added) {
+		bool idle = idle_cpu(cpu);
+
 		if (!cpu_active(cpu))
 			continue;
-		for_each_domain(cpu, sd)
+		for_each_domain(cpu, sd) {
 			if (sd->balance_interval > sd->max_interval)
 				sd->balance_interval = sd->min_interval;
-		if (idle_cpu(cpu) && READ_ONCE(cpu_rq(cpu)->next_balance) > now)
+			/* Due now, however recent its last pass: that pass
+			 * saw the old mask. */
+			if (idle)
+				sd->last_balance = now - MIN(now, sd_interval_ns(sd, false));
+		}
+		if (idle && READ_ONCE(cpu_rq(cpu)->next_balance) > now)
 			WRITE_ONCE(cpu_rq(cpu)->next_balance, now);
 	}
 	sd_read_end();
