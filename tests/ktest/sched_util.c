@@ -140,6 +140,9 @@ int kt_spinner_fn(void *arg)
 		last_cpu = smp_processor_id();
 		last = READ_ONCE(cpu_data[last_cpu].ticks);
 	}
+	/* Read by the task itself: no move can come between its last
+	 * counted loop and this (a move after it changes no loop count). */
+	WRITE_ONCE(s->migrations_at_exit, READ_ONCE(current->nr_migrations));
 	return 0;
 }
 

@@ -154,6 +154,7 @@ struct kt_spinner {
 	int expect;
 	u64 stray;
 	unsigned int cpu;
+	u64 migrations_at_exit;		/* its nr_migrations after its last loop */
 	u64 loops_on[NR_CPUS];
 };
 
