@@ -100,8 +100,15 @@ static int cmd_bench(int argc, char **argv)
 		bench_balance(true, false);
 		return 0;
 	}
+	if (argc == 2 && !strcmp(argv[1], "hotplug")) {
+		/* Only the hotplug rows, as the full run prints them. */
+		if (irqs_disabled())
+			local_irq_enable();
+		bench_hotplug();
+		return 0;
+	}
 	if (argc != 1) {
-		kprintf("usage: bench [balance|spread]\n");
+		kprintf("usage: bench [balance|spread|hotplug]\n");
 		return -EINVAL;
 	}
 	if (irqs_disabled())
@@ -134,4 +141,5 @@ static int cmd_bench(int argc, char **argv)
 	bench_balance(true, true);
 	return 0;
 }
-SHELL_CMD(bench, cmd_bench, "[balance|spread]", "print the benchmark figures (run under --icount); balance: only the balancer's cost per tick; spread: only the unpin-to-spread time");
+SHELL_CMD(bench, cmd_bench, "[balance|spread|hotplug]",
+	  "print the benchmark figures (run under --icount); balance: only the balancer's cost per tick; spread: only the unpin-to-spread time; hotplug: only the hotplug rows");
