@@ -172,11 +172,11 @@ void set_task_cpu(struct task_struct *p, unsigned int cpu, const char *reason)
 }
 
 /* Caller holds rq->lock; p becomes TASK_ON_RQ_QUEUED there. */
-void activate_task(struct rq *rq, struct task_struct *p, bool sleeper)
+void activate_task(struct rq *rq, struct task_struct *p, enum place_how how)
 {
 	if (task_is_fair(p)) {
 		update_curr(rq);
-		place_on_rq(rq, p, sleeper);
+		place_on_rq(rq, p, how);
 		enqueue_fair(rq, p);
 	}
 	WRITE_ONCE(p->on_rq, TASK_ON_RQ_QUEUED);

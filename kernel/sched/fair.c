@@ -167,14 +167,18 @@ void make_relative(struct rq *rq, struct task_struct *p)
  * Joining a queue.  A new task starts at the queue's min_vruntime (it
  * neither jumps ahead nor waits behind everyone).  A sleeper keeps its lag
  * but is credited at most half a latency period, so sleeping cannot bank
- * unlimited CPU time.
+ * unlimited CPU time.  A task moved from another queue (the balancer,
+ * an affinity change, CPU hotplug) keeps its place relative to the queue's
+ * clock, ahead or behind, as on Linux: it was already credited where it
+ * came from, and moving must neither take its turn away (a task woken a
+ * moment ago, the task driving a hotplug operation) nor give it one.
  */
-void place_on_rq(struct rq *rq, struct task_struct *p, bool sleeper)
+void place_on_rq(struct rq *rq, struct task_struct *p, enum place_how how)
 {
-	u64 floor = rq->min_vruntime - (sleeper ? SCHED_LATENCY_NS / 2 : 0);
+	u64 floor = rq->min_vruntime - (how == PLACE_WAKEUP ? SCHED_LATENCY_NS / 2 : 0);
 
 	p->vruntime += rq->min_vruntime;
-	if (vdiff(p->vruntime, floor) < 0)
+	if (how != PLACE_MIGRATED && vdiff(p->vruntime, floor) < 0)
 		p->vruntime = floor;
 }
 

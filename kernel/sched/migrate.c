@@ -106,7 +106,7 @@ void detach_task(struct rq *src, struct task_struct *p, unsigned int dst_cpu, co
  * task_cpu(p) == dst->cpu.  p is QUEUED there from now on. */
 void attach_task(struct rq *dst, struct task_struct *p)
 {
-	activate_task(dst, p, false);
+	activate_task(dst, p, PLACE_MIGRATED);
 	check_preempt_curr(dst, p);
 }
 

@@ -98,7 +98,13 @@ void enqueue_fair(struct rq *rq, struct task_struct *p);
 void dequeue_fair(struct rq *rq, struct task_struct *p);
 void put_prev_fair(struct rq *rq, struct task_struct *p);
 struct task_struct *pick_next_fair(struct rq *rq);
-void place_on_rq(struct rq *rq, struct task_struct *p, bool sleeper);
+/* How a task joins a queue (place_on_rq). */
+enum place_how {
+	PLACE_NEW,		/* first wake-up */
+	PLACE_WAKEUP,		/* from a sleep */
+	PLACE_MIGRATED,		/* moved from another queue while runnable */
+};
+void place_on_rq(struct rq *rq, struct task_struct *p, enum place_how how);
 void make_relative(struct rq *rq, struct task_struct *p);
 void check_preempt_tick(struct rq *rq);
 bool wakeup_preempts(struct rq *rq, struct task_struct *p);
@@ -107,7 +113,7 @@ struct task_struct *pick_next_fair_pinned(struct rq *rq);
 
 /* core.c */
 void resched_curr(struct rq *rq);
-void activate_task(struct rq *rq, struct task_struct *p, bool sleeper);
+void activate_task(struct rq *rq, struct task_struct *p, enum place_how how);
 void deactivate_task(struct rq *rq, struct task_struct *p, bool sleep);
 void check_preempt_curr(struct rq *rq, struct task_struct *p);
 struct rq *__task_rq_lock(struct task_struct *p);

@@ -93,7 +93,7 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
 	set_task_cpu(p, rq->cpu, "wakeup");
 	WRITE_ONCE(p->state, TASK_RUNNING);
 	trace_sched_wakeup(p);
-	activate_task(rq, p, true);
+	activate_task(rq, p, PLACE_WAKEUP);
 	check_preempt_curr(rq, p);
 	arch_spin_unlock(&rq->lock);
 	spin_unlock_irqrestore(&p->pi_lock, flags);
@@ -118,7 +118,7 @@ void wake_up_new_task(struct task_struct *p)
 	rq = lock_placement_rq(p, smp_processor_id());
 	set_task_cpu(p, rq->cpu, "new");
 	WRITE_ONCE(p->state, TASK_RUNNING);
-	activate_task(rq, p, false);
+	activate_task(rq, p, PLACE_NEW);
 	trace_sched_wakeup_new(p);
 	check_preempt_curr(rq, p);
 	arch_spin_unlock(&rq->lock);

@@ -139,19 +139,27 @@ static void placement_of_new_and_waking_tasks(void **state)
 	rq.min_vruntime = min;
 	/* New: at the queue's clock, no credit. */
 	p->vruntime = 0;
-	place_on_rq(&rq, p, false);
+	place_on_rq(&rq, p, PLACE_NEW);
 	assert_int_equal(p->vruntime, min);
 	/* A long sleeper: credited half a latency period, no more. */
 	p->vruntime = (u64)-40000000;	/* far behind, relative */
-	place_on_rq(&rq, p, true);
+	place_on_rq(&rq, p, PLACE_WAKEUP);
 	assert_int_equal(p->vruntime, min - SCHED_LATENCY_NS / 2);
 	/* A short sleeper keeps its own position. */
 	p->vruntime = (u64)-1000000;
-	place_on_rq(&rq, p, true);
+	place_on_rq(&rq, p, PLACE_WAKEUP);
 	assert_int_equal(p->vruntime, min - 1000000);
 	/* Leaving and joining another queue keeps the relative position. */
 	make_relative(&rq, p);
 	assert_int_equal((s64)p->vruntime, -1000000);
+	/* Moved while runnable: its lead is kept, even beyond a sleeper's
+	 * credit (a boosted task), and so is a lag behind the clock. */
+	p->vruntime = (u64)-4000000;
+	place_on_rq(&rq, p, PLACE_MIGRATED);
+	assert_int_equal(p->vruntime, min - 4000000);
+	p->vruntime = 2000000;
+	place_on_rq(&rq, p, PLACE_MIGRATED);
+	assert_int_equal(p->vruntime, min + 2000000);
 }
 
 static void tick_preempts_after_the_slice(void **state)
