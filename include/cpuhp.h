@@ -8,6 +8,8 @@
 #define RONDO_CPUHP_H
 
 #include "types.h"
+#include "timer.h"
+#include "asm/atomic.h"
 
 /*
  * In bring-up order.  Where each runs:
@@ -61,6 +63,33 @@ const char *cpuhp_state_name(int state);
  * -EAGAIN.  state -1 clears it.  0, or -EINVAL. */
 int cpuhp_set_fail(unsigned int cpu, int state);
 int cpuhp_state_by_name(const char *name);
+
+/*
+ * An emulator accommodation; Linux has nothing like it.  Under QEMU's
+ * -icount all vCPUs run in turn in one host thread, and a turn lasts
+ * until it gives up the CPU (WFI, WFE, YIELD) or until its share of the
+ * time left to the earliest timer deadline of any vCPU: with every CPU
+ * busy and 100 Hz ticks, up to milliseconds.  So a CPU that hands work to
+ * another CPU (an IPI), or spins until another CPU has done something,
+ * waits for every busy vCPU before that one in the ring to finish its
+ * turn.  While a hotplug operation is in progress, cpuhp_hint_cycles holds
+ * the boot argument cpuhp.poll_us (default 50; 0 turns all this off) in
+ * counter cycles, and such a CPU arms a masked timer deadline that close
+ * (timer_hint_deadline), which cuts the turns that follow short.  Nothing
+ * waits for the deadline and no interrupt comes of it: on hardware it
+ * changes a timer register and nothing else.  Outside an operation
+ * cpuhp_hint_cycles is 0 and the hint costs a load and a branch.
+ * Context: any.
+ */
+extern u64 cpuhp_hint_cycles;
+
+static inline void cpuhp_wait_hint(void)
+{
+	u64 cycles = READ_ONCE(cpuhp_hint_cycles);
+
+	if (unlikely(cycles))
+		timer_hint_deadline(cycles);
+}
 
 /* Last operation's duration per CPU, ns (for the shell and benchmarks). */
 u64 cpuhp_last_down_ns(unsigned int cpu);

@@ -11,6 +11,7 @@ struct boot_params {
 	const char *run;		/* rondo.run: shell commands at boot, NULL = none */
 	bool nohz;			/* idle CPUs stop their tick (nohz=off: they don't) */
 	const char *cpuhp_fail;		/* cpuhp.fail=CPU:STATE (kernel/cpuhp.c), NULL = none */
+	unsigned int cpuhp_poll_us;	/* cpuhp.poll_us=N: the emulator hint (cpuhp.h); 50, 0 = off */
 	char cmdline[512];
 };
 

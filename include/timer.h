@@ -15,6 +15,10 @@ void timer_cpu_init(void);	/* start this CPU's tick */
 void timer_program_oneshot(u64 cval);
 void timer_restart_tick(void);
 void timer_cpu_stop(void);	/* stop it: this CPU is going offline */
+/* The emulator accommodation of CPU hotplug (cpuhp_wait_hint, cpuhp.h):
+ * this CPU's EL1 physical timer, otherwise unused, armed masked to expire
+ * 'cycles' from now.  Masked, it never interrupts anything; any context. */
+void timer_hint_deadline(u64 cycles);
 
 /* Both split into whole seconds and the rest, so that neither the MHz
  * rounding (62.5 MHz is not whole) nor the multiplication (ns * 62.5e6

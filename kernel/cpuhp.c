@@ -43,6 +43,8 @@ static struct cpuhp_cpu_state {
 	u64 down_ns, up_ns;
 } cpuhp[NR_CPUS] = { [0 ... NR_CPUS - 1] = { .fail = -1 } };
 
+u64 cpuhp_hint_cycles;	/* see cpuhp_wait_hint(); written under cpus_write_lock() */
+
 static DEFINE_MUTEX(cpuhp_mutex);	/* one operation at a time (with the write lock) */
 
 static int bringup_cpu(unsigned int cpu);
@@ -200,6 +202,7 @@ static int wait_flag(bool *flag)
 	while (!smp_load_acquire(flag)) {
 		if (read_cntvct() > end)
 			return -ETIMEDOUT;
+		cpuhp_wait_hint();
 		cpu_relax();
 	}
 	return 0;
@@ -237,8 +240,10 @@ static int bringup_cpu(unsigned int cpu)
 		}
 		/* It is in, running our AP states on a slow host: it will
 		 * finish them, and then it must not be left half-way. */
-		while (!smp_load_acquire(&st->ap_done))
+		while (!smp_load_acquire(&st->ap_done)) {
+			cpuhp_wait_hint();
 			cpu_relax();
+		}
 	}
 	if (st->ap_ret) {
 		/* It undid its AP states and is leaving again: wait for that. */
@@ -361,7 +366,10 @@ static int cpuhp_change(unsigned int cpu, int target, u64 *ns)
 		ret = -EOPNOTSUPP;
 	if (!ret) {
 		t0 = read_cntvct();
+		/* Only for the walk: the rest of the time the hint is off. */
+		WRITE_ONCE(cpuhp_hint_cycles, ns_to_cycles(boot_params.cpuhp_poll_us * 1000ULL));
 		ret = cpuhp_walk(cpu, target, true);
+		WRITE_ONCE(cpuhp_hint_cycles, 0);
 		if (!ret)
 			*ns = cycles_to_ns(read_cntvct() - t0);
 	}

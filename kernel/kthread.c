@@ -5,6 +5,7 @@
  * kthread_should_park() check, and the requester waits on a completion.
  */
 #include "kthread.h"
+#include "cpuhp.h"
 #include "kernel.h"
 #include "page_alloc.h"
 #include "stack_alloc.h"
@@ -231,8 +232,10 @@ int kthread_park(struct task_struct *p)
 	 * now: wait until its CPU is done with it (this acquire pairs with
 	 * the store-release of on_cpu in finish_task_switch; after it, p's
 	 * dequeue under its runqueue lock is visible too). */
-	while (smp_load_acquire(&p->on_cpu))
+	while (smp_load_acquire(&p->on_cpu)) {
+		cpuhp_wait_hint();
 		cpu_relax();
+	}
 	return 0;
 }
 

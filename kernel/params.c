@@ -1,9 +1,9 @@
 /*
  * Boot arguments, from /chosen/bootargs (QEMU -append, U-Boot bootargs,
  * the Pi's cmdline.txt).  Understood: maxcpus=N, nosmp, hz=N, ktest=LIST,
- * rondo.run="CMD; CMD", nohz=on|off, cpuhp.fail=CPU:STATE.  As on Linux,
- * a value may be double-quoted to hold spaces: key="a b" (the quotes are
- * removed).
+ * rondo.run="CMD; CMD", nohz=on|off, cpuhp.fail=CPU:STATE,
+ * cpuhp.poll_us=N.  As on Linux, a value may be double-quoted to hold
+ * spaces: key="a b" (the quotes are removed).
  */
 #include "params.h"
 #include "kernel.h"
@@ -15,6 +15,7 @@ struct boot_params boot_params = {
 	.ktest = NULL,
 	.run = NULL,
 	.nohz = true,
+	.cpuhp_poll_us = 50,
 };
 
 static int parse_uint(const char *key, const char *val, unsigned long lo, unsigned long hi,
@@ -63,6 +64,8 @@ static void parse_one(char *word)
 	} else if (!strcmp(word, "cpuhp.fail")) {
 		/* Checked once the CPUs and states are known (cpuhp.c). */
 		boot_params.cpuhp_fail = val;
+	} else if (!strcmp(word, "cpuhp.poll_us")) {
+		parse_uint(word, val, 0, 1000, &boot_params.cpuhp_poll_us);
 	} else if (!strcmp(word, "console") || !strcmp(word, "earlycon") ||
 		   !strcmp(word, "root") || !strcmp(word, "rootwait")) {
 		/* Linux's: boot loaders add them; nothing to do here. */

@@ -4,6 +4,7 @@
  * loop for every IRQ exception.  IPI n travels as SGI n (include/irq.h).
  */
 #include "irq.h"
+#include "cpuhp.h"
 #include "kernel.h"
 #include "sched.h"
 #include "smp.h"
@@ -229,6 +230,7 @@ void send_ipi(unsigned int cpu, enum ipi_type ipi)
 		cpumask_set_cpu(cpu, &one);
 		__trace_ipi_raise(&one, ipi);
 	}
+	cpuhp_wait_hint();	/* the target's turn comes sooner under -icount */
 	irqchip->send_sgi(ipi, cpu);
 }
 
@@ -237,6 +239,7 @@ void send_ipi_mask(const cpumask_t *mask, enum ipi_type ipi)
 	unsigned int cpu;
 
 	trace_ipi_raise(mask, ipi);
+	cpuhp_wait_hint();
 	for_each_cpu(cpu, mask)
 		irqchip->send_sgi(ipi, cpu);
 }

@@ -32,6 +32,7 @@
  * the task cannot be moved to another CPU and end someone else's section.
  */
 #include "topology.h"
+#include "cpuhp.h"
 #include "kernel.h"
 #include "rq.h"
 #include "wait.h"
@@ -117,8 +118,10 @@ static unsigned int sd_grace_wait(void)
 		waited++;
 		/* Acquire pairs with the release in sd_read_end(): once seq
 		 * moved, that section's loads from the old set are done. */
-		while (smp_load_acquire(&sd_readers[cpu].seq) == snap[cpu])
+		while (smp_load_acquire(&sd_readers[cpu].seq) == snap[cpu]) {
+			cpuhp_wait_hint();
 			cpu_relax();
+		}
 	}
 	return waited;
 }

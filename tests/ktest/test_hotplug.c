@@ -546,6 +546,8 @@ static void incoming_cpu_stops_the_others(struct ktest *t)
 	KT_EXPECT_EQ(t, counter_sync_stats.checks, before.checks + 1);
 	KT_EXPECT_EQ(t, counter_sync_stats.cpus_in_last, num_online_cpus());
 	KT_EXPECT_EQ(t, counter_sync_stats.out_of_step, before.out_of_step);
+	/* The emulator hint (cpuhp.poll_us) never outlives an operation. */
+	KT_EXPECT_EQ(t, READ_ONCE(cpuhp_hint_cycles), 0);
 	/* From an active CPU, or with IRQs on, it refuses. */
 	KT_EXPECT_EQ(t, stop_machine_from_inactive_cpu(NULL, NULL, NULL), -EINVAL);
 	restore_online(t);

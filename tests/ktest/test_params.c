@@ -70,9 +70,23 @@ static void nohz_on_off(struct ktest *t)
 	restore();
 }
 
+/* The hotplug hint: 0 turns it off, a value past 1000 us is refused. */
+static void cpuhp_poll_us(struct ktest *t)
+{
+	save();
+	parse_bootargs("cpuhp.poll_us=0");
+	KT_EXPECT_EQ(t, boot_params.cpuhp_poll_us, 0);
+	parse_bootargs("cpuhp.poll_us=20");
+	KT_EXPECT_EQ(t, boot_params.cpuhp_poll_us, 20);
+	parse_bootargs("cpuhp.poll_us=5000 cpuhp.poll_us=x cpuhp.poll_us");
+	KT_EXPECT_EQ(t, boot_params.cpuhp_poll_us, 20);
+	restore();
+}
+
 KTEST_SUITE(params,
 	KTEST_CASE(values_are_parsed),
 	KTEST_CASE(nosmp_and_maxcpus_zero),
 	KTEST_CASE(bad_values_keep_defaults),
 	KTEST_CASE(quoted_values),
-	KTEST_CASE(nohz_on_off));
+	KTEST_CASE(nohz_on_off),
+	KTEST_CASE(cpuhp_poll_us));

@@ -16,6 +16,7 @@
  * stop_machine_from_inactive_cpu() (kernel/stop_machine.c).
  */
 #include "counter_sync.h"
+#include "cpuhp.h"
 #include "kernel.h"
 #include "smp.h"
 #include "stop_machine.h"
@@ -57,8 +58,10 @@ static int counter_sync_round(void *arg)
 
 		/* Acquire: the previous turn's reading is seen; pairs with
 		 * the release that handed us the turn. */
-		while (smp_load_acquire(&sync.turn) != mine)
+		while (smp_load_acquire(&sync.turn) != mine) {
+			cpuhp_wait_hint();
 			cpu_relax();
+		}
 		now = read_cntvct();
 		if (mine > 0 && now < sync.last && sync.behind_cpu < 0) {
 			sync.behind_cpu = (int)smp_processor_id();

@@ -113,6 +113,20 @@ void timer_cpu_stop(void)
 	isb();
 }
 
+/*
+ * A deadline that nothing waits for: CNTP is enabled with its output
+ * masked, so on hardware it only sets its ISTATUS bit when it expires.
+ * QEMU still schedules a timer event for it (a masked timer keeps its
+ * deadline), and under -icount the round-robin vCPU turns are cut to end
+ * by the earliest deadline of any vCPU: see cpuhp_wait_hint().
+ */
+void timer_hint_deadline(u64 cycles)
+{
+	write_sysreg(cntp_cval_el0, read_sysreg(cntpct_el0) + cycles);
+	write_sysreg(cntp_ctl_el0, 3);	/* ENABLE | IMASK */
+	isb();
+}
+
 void udelay(u64 us)
 {
 	u64 end = read_cntvct() + us * timer_freq / 1000000;
