@@ -162,7 +162,7 @@ struct sd_set {
 };
 
 /* kernel/sched/topology.c, pure (host-tested): build for 'active' over
- * 'topo'; NULL when out of memory.  May sleep (kzalloc). */
+ * 'topo'; NULL when out of memory.  May sleep (kmalloc). */
 struct sd_set *build_sched_domains(const cpumask_t *active, const struct cpu_topology *topo);
 void free_sched_domains(struct sd_set *set);
 

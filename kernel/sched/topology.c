@@ -155,9 +155,34 @@ static void degenerate(struct sd_set *set, unsigned int cpu)
 		kept->flags |= SD_SERIALIZE;
 }
 
+/*
+ * The set is sized for NR_CPUS (77 KB at 64), and clearing all of it was
+ * most of the cost of a rebuild, so of every CPU hotplug operation.  Only
+ * what this mask uses is cleared: the header with base[] (the only way
+ * into the set from outside), the domains of the active CPUs, and at each
+ * level as many groups as there are active CPUs (never more groups than
+ * CPUs).  The rest is never reached.
+ */
+static struct sd_set *alloc_sd_set(const cpumask_t *active)
+{
+	struct sd_set *set = kmalloc(sizeof(*set));
+	unsigned int cpu, n = cpumask_weight(active);
+
+	if (!set)
+		return NULL;
+	memset(set, 0, offsetof(struct sd_set, domains));
+	for_each_cpu(cpu, active)
+		memset(set->domains[cpu], 0, sizeof(set->domains[cpu]));
+	for (int level = 0; level < SD_NR_LEVELS; level++) {
+		memset(set->groups[level], 0, n * sizeof(set->groups[level][0]));
+		set->nr_groups[level] = 0;
+	}
+	return set;
+}
+
 struct sd_set *build_sched_domains(const cpumask_t *active, const struct cpu_topology *topo)
 {
-	struct sd_set *set = kzalloc(sizeof(*set));
+	struct sd_set *set = alloc_sd_set(active);
 	unsigned int group_of[NR_CPUS];
 	unsigned int cpu;
 
