@@ -100,15 +100,22 @@ static int cmd_bench(int argc, char **argv)
 		bench_balance(true, false);
 		return 0;
 	}
-	if (argc == 2 && !strcmp(argv[1], "hotplug")) {
-		/* Only the hotplug rows, as the full run prints them. */
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "hotplug")) {
+		/* Only the hotplug rows, medians of 5 rounds as in the full
+		 * run, or of ROUNDS (1..64). */
+		unsigned long rounds = 0;
+
+		if (argc == 3 && (kstrtoul(argv[2], 10, &rounds) || !rounds || rounds > 64)) {
+			kprintf("bench: '%s' is not a round count (1..64)\n", argv[2]);
+			return -EINVAL;
+		}
 		if (irqs_disabled())
 			local_irq_enable();
-		bench_hotplug();
+		bench_hotplug((int)rounds);
 		return 0;
 	}
 	if (argc != 1) {
-		kprintf("usage: bench [balance|spread|hotplug]\n");
+		kprintf("usage: bench [balance | spread | hotplug [ROUNDS]]\n");
 		return -EINVAL;
 	}
 	if (irqs_disabled())
@@ -137,9 +144,9 @@ static int cmd_bench(int argc, char **argv)
 		print_rate("idle_ticks_nohz_on", bench_idle_ticks_per_s_x10(true));
 		print_rate("idle_ticks_nohz_off", bench_idle_ticks_per_s_x10(false));
 	}
-	bench_hotplug();
+	bench_hotplug(0);
 	bench_balance(true, true);
 	return 0;
 }
 SHELL_CMD(bench, cmd_bench, "[balance|spread|hotplug]",
-	  "print the benchmark figures (run under --icount); balance: only the balancer's cost per tick; spread: only the unpin-to-spread time; hotplug: only the hotplug rows");
+	  "print the benchmark figures (run under --icount); balance: only the balancer's cost per tick; spread: only the unpin-to-spread time; hotplug [N]: only the hotplug rows, medians of N (5)");

@@ -8,7 +8,7 @@ void bench_sort(u64 *v, int n);		/* ascending, in place */
 u64 bench_pingpong_ns(unsigned int cpu_a, unsigned int cpu_b);
 u64 bench_stop_machine_ns(void);
 u64 bench_idle_ticks_per_s_x10(bool nohz);
-void bench_hotplug(void);		/* prints its own lines */
+void bench_hotplug(int rounds);	/* prints its own lines; rounds 0: 5 */
 void bench_balance(bool spread, bool cost);	/* bench_balance.c, prints its own lines */
 
 #endif

@@ -15,7 +15,8 @@
 #include "workloads.h"
 #include "../sched/rq.h"
 
-#define ROUNDS 5
+#define ROUNDS 5		/* the default; bench hotplug N takes N */
+#define MAX_ROUNDS 64
 #define SPINNERS_PER_CPU 2
 #define REFILL_WAIT_MS 3000
 
@@ -25,13 +26,13 @@ static void print_us(const char *name, u64 ns)
 		ns % 1000);
 }
 
-/* Median time of cpu_down (down) or cpu_up of 'cpu' over ROUNDS; the
+/* Median time of cpu_down (down) or cpu_up of 'cpu' over 'rounds'; the
  * other operation runs in between, untimed.  0 if any failed. */
-static u64 median_op(unsigned int cpu, bool down)
+static u64 median_op(unsigned int cpu, bool down, int rounds)
 {
-	u64 t[ROUNDS];
+	u64 t[MAX_ROUNDS];
 
-	for (int r = 0; r < ROUNDS; r++) {
+	for (int r = 0; r < rounds; r++) {
 		u64 t0;
 		int err;
 
@@ -43,8 +44,8 @@ static u64 median_op(unsigned int cpu, bool down)
 		if (err)
 			return 0;
 	}
-	bench_sort(t, ROUNDS);
-	return t[ROUNDS / 2];
+	bench_sort(t, rounds);
+	return t[rounds / 2];
 }
 
 /* After 'cpu' came back under load: until it runs a spinner again. */
@@ -60,7 +61,8 @@ static u64 refill_ns(unsigned int cpu)
 	return 0;
 }
 
-void bench_hotplug(void)
+/* rounds: operations per median, 1..MAX_ROUNDS (0: the default, 5). */
+void bench_hotplug(int rounds)
 {
 	const struct workload *spin = find_workload("spin");
 	struct task_struct *tasks[NR_CPUS * SPINNERS_PER_CPU];
@@ -74,16 +76,18 @@ void bench_hotplug(void)
 		kprintf("# no secondary CPU can go offline: no hotplug figures\n");
 		return;
 	}
-	print_us("hotplug_offline_idle", median_op(cpu, true));
-	print_us("hotplug_online_idle", median_op(cpu, false));
+	if (rounds <= 0 || rounds > MAX_ROUNDS)
+		rounds = ROUNDS;
+	print_us("hotplug_offline_idle", median_op(cpu, true, rounds));
+	print_us("hotplug_online_idle", median_op(cpu, false, rounds));
 	for (unsigned int i = 0; i < num_online_cpus() * SPINNERS_PER_CPU; i++) {
 		tasks[n] = spawn_workload(spin, NULL, 0);
 		if (tasks[n])
 			n++;
 	}
 	msleep(50);
-	print_us("hotplug_offline_busy", median_op(cpu, true));
-	print_us("hotplug_online_busy", median_op(cpu, false));
+	print_us("hotplug_offline_busy", median_op(cpu, true, rounds));
+	print_us("hotplug_online_busy", median_op(cpu, false, rounds));
 	/* Down and up once more under load: the CPU comes back empty, and
 	 * the balancer alone moves work onto it.  Time until it has some. */
 	ns = cpu_down(cpu) ? 0 : (cpu_up(cpu) ? 0 : refill_ns(cpu));
