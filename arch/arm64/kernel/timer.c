@@ -77,6 +77,9 @@ int timer_dt_init(const struct fdt *f)
 
 void timer_cpu_init(void)
 {
+	/* CNTP is only ever the hotplug hint's (timer_hint_deadline); its
+	 * control register is UNKNOWN after a reset: start it off. */
+	write_sysreg(cntp_ctl_el0, 0);
 	irq_enable_local(timer_intid);
 	timer_reload();
 }
@@ -118,10 +121,15 @@ void timer_cpu_stop(void)
  * masked, so on hardware it only sets its ISTATUS bit when it expires.
  * QEMU still schedules a timer event for it (a masked timer keeps its
  * deadline), and under -icount the round-robin vCPU turns are cut to end
- * by the earliest deadline of any vCPU: see cpuhp_wait_hint().
+ * by the earliest deadline of any vCPU: see cpuhp_wait_hint().  One still
+ * pending (enabled, ISTATUS clear) is left alone: a spin-wait calls this
+ * on every turn of its loop, and each write makes QEMU reprogram a timer
+ * (with many vCPUs on few host threads, plain TCG pays for that).
  */
 void timer_hint_deadline(u64 cycles)
 {
+	if ((read_sysreg(cntp_ctl_el0) & 5) == 1)	/* ENABLE, not ISTATUS */
+		return;
 	write_sysreg(cntp_cval_el0, read_sysreg(cntpct_el0) + cycles);
 	write_sysreg(cntp_ctl_el0, 3);	/* ENABLE | IMASK */
 	isb();
