@@ -43,7 +43,10 @@ static struct cpuhp_cpu_state {
 	u64 down_ns, up_ns;
 } cpuhp[NR_CPUS] = { [0 ... NR_CPUS - 1] = { .fail = -1 } };
 
-u64 cpuhp_hint_cycles;	/* see cpuhp_wait_hint(); written under cpus_write_lock() */
+/* See cpuhp_wait_hint().  Written under cpus_write_lock(), read by any
+ * CPU with no ordering: it is a hint, and a stale value only arms one
+ * deadline too many or one too few. */
+u64 cpuhp_hint_cycles;
 
 static DEFINE_MUTEX(cpuhp_mutex);	/* one operation at a time (with the write lock) */
 
