@@ -93,7 +93,9 @@ bool need_active_balance(const struct sched_domain *sd, const struct rq *busiest
 	return task_is_fair(curr) && cpumask_test_cpu(dst_cpu, &curr->cpus_allowed);
 }
 
-/* Queue the push on busiest's stopper, one at a time per runqueue. */
+/* Queue the push on busiest's stopper, one at a time per runqueue.  From
+ * load_balance, no runqueue lock held.  True if queued; false if a push
+ * is in flight there, a CPU is inactive, or the stopper refused. */
 bool start_active_balance(struct sched_domain *sd, struct rq *busiest, unsigned int dst_cpu)
 {
 	unsigned long flags = local_irq_save();

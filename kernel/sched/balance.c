@@ -40,6 +40,7 @@
 #define LBF_EVEN_COUNT	0x20	/* spreading by count to a CPU alone in its
 				 * group: never leave busiest with fewer
 				 * tasks than dst (ours, not Linux's) */
+#define LBF_EVEN_STOP	0x40	/* ... and the counts were even already */
 
 /* At most this many tasks per pass: bounds the time both locks are held. */
 #define LB_LOOP_MAX 32
@@ -241,8 +242,15 @@ static int detach_tasks(struct lb_env *env)
 		 * counted 8 tasks on CPU 0 after another had taken 4 of them,
 		 * and took 3 of the 4 left): under the locks, take only while
 		 * busiest keeps more than dst will have. */
-		if ((env->flags & LBF_EVEN_COUNT) && src->nr_running <= dst_nr + (unsigned int)detached + 1)
+		if ((env->flags & LBF_EVEN_COUNT) && src->nr_running <= dst_nr + (unsigned int)detached + 1) {
+			/* Stopped by the counts, not by affinity: nothing
+			 * untested may count as pinned (which would back the
+			 * interval off), nor the pass as failed (which leads to
+			 * a push that unevens the queues again). */
+			if (!detached)
+				env->flags = (env->flags & ~LBF_ALL_PINNED) | LBF_EVEN_STOP;
 			break;
+		}
 		if (!can_migrate_task(p, env))
 			continue;
 		if (env->type == migrate_load) {
@@ -276,7 +284,8 @@ static void attach_tasks(struct lb_env *env)
 	}
 }
 
-/* Both locks held: the only place a decision to move becomes final. */
+/* Both runqueue locks held, IRQs masked: the only place a decision to move
+ * becomes final.  True if both CPUs are active; else counts an abort. */
 bool lb_both_active(const struct rq *a, const struct rq *b)
 {
 	if (cpu_active(a->cpu) && cpu_active(b->cpu))
@@ -400,14 +409,16 @@ redo:
 more_balance:
 	env.flags |= LBF_ALL_PINNED;
 	moved += move_tasks(&env);
-	if ((env.flags & LBF_SRC_BUSY) && !moved) {
-		/* Neither failed nor balanced: the interval stays. */
+	if ((env.flags & (LBF_SRC_BUSY | LBF_EVEN_STOP)) && !moved) {
+		/* Given up at busiest's lock, or found even under the locks
+		 * (the statistics were stale): neither failed nor balanced,
+		 * the interval stays. */
 		trace_decision(&env, busiest_cpu, 0);
 		return 0;
 	}
 	/* A retry (below) that found the lock busy after a first move
 	 * that worked: count it as the pull it was. */
-	env.flags &= ~LBF_SRC_BUSY;
+	env.flags &= ~(LBF_SRC_BUSY | LBF_EVEN_STOP);
 	/* Some tasks could only go to another CPU of our group: retry with
 	 * that one as the destination (Linux's LBF_DST_PINNED). */
 	if ((env.flags & LBF_DST_PINNED) && env.imbalance > 0 && env.new_dst_cpu >= 0) {

@@ -167,12 +167,14 @@ void sched_balance_affinity_widened(const cpumask_t *added)
 		if (!cpu_active(cpu))
 			continue;
 		for_each_domain(cpu, sd) {
-			if (sd->balance_interval > sd->max_interval)
-				sd->balance_interval = sd->min_interval;
+			/* Other CPUs' domains, which their own passes write:
+			 * single stores, raced as every balance date is. */
+			if (READ_ONCE(sd->balance_interval) > sd->max_interval)
+				WRITE_ONCE(sd->balance_interval, sd->min_interval);
 			/* Due now, however recent its last pass: that pass
 			 * saw the old mask. */
 			if (idle)
-				sd->last_balance = now - MIN(now, sd_interval_ns(sd, false));
+				WRITE_ONCE(sd->last_balance, now - MIN(now, sd_interval_ns(sd, false)));
 		}
 		if (idle && READ_ONCE(cpu_rq(cpu)->next_balance) > now)
 			WRITE_ONCE(cpu_rq(cpu)->next_balance, now);
@@ -207,7 +209,8 @@ void sched_idle_exit(struct rq *rq)
 /*
  * Linux's update_next_balance in sched_balance_newidle: a CPU going idle
  * is due at each level after that level's idle interval, not after the
- * busy one its last pass set (up to LB_MAX_INTERVAL_NS away).  Without
+ * busy one its last pass set (up to LB_MAX_INTERVAL_NS per active CPU
+ * away).  Without
  * this, the NOHZ idle balancer skips the CPU until then, and if it is the
  * CPU that should_we_balance() designates for its group at a higher
  * level, no CPU of that group balances the level meanwhile.  Inside a

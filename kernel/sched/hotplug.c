@@ -53,7 +53,9 @@ int sched_init_domains(void)
 }
 
 /* From the rebuild, preemption off, just before the domains that span
- * the CPU go out (they are there before its idle loop can act on this). */
+ * the CPU go out, a few stores later: its idle loop, woken by the IPI
+ * below, almost always finds them out; if not, its first NOHZ pass
+ * walks no domain and the next one does. */
 static void activate_rq(unsigned int cpu)
 {
 	set_rq_online(cpu, true);
@@ -66,6 +68,8 @@ static void activate_rq(unsigned int cpu)
 	resched_cpu(cpu);
 }
 
+/* CPUHP_AP_ACTIVE startup: task context, may sleep, cpus_write_lock() held
+ * (hotplug.h).  0, or -ENOMEM with the CPU left inactive. */
 int sched_cpu_activate(unsigned int cpu)
 {
 	int ret = 0;

@@ -175,11 +175,14 @@ static int rebuild(int activating, void (*activate)(unsigned int cpu))
 	return 0;
 }
 
+/* Task context, may sleep, not in a read section; 0 or -ENOMEM (topology.h). */
 int rebuild_sched_domains(void)
 {
 	return rebuild(-1, NULL);
 }
 
+/* The same context and returns; activate() runs with preemption off and must
+ * not sleep, and is not called on -ENOMEM (topology.h). */
 int rebuild_sched_domains_activating(unsigned int cpu, void (*activate)(unsigned int cpu))
 {
 	return rebuild((int)cpu, activate);

@@ -209,8 +209,25 @@ static u64 useless_total(void)
 	return n;
 }
 
+
+/* The longest busy interval of this CPU's domains, ms: the least a busy
+ * CPU waits between two passes at its top level (min_interval times
+ * busy_factor). */
+static unsigned int top_busy_interval_ms(void)
+{
+	struct sched_domain *sd;
+	unsigned int ms = 0;
+
+	sd_read_begin();
+	for_each_domain(smp_processor_id(), sd)
+		ms = MAX(ms, sd->min_interval * sd->busy_factor);
+	sd_read_end();
+	return ms;
+}
+
 static void spread_pinned_then_unpinned(struct ktest *t)
 {
+	unsigned int window;
 	static unsigned int count[NR_CPUS];
 	unsigned int n = cpumask_weight(cpu_active_mask), cpu;
 	cpumask_t one;
@@ -239,15 +256,17 @@ static void spread_pinned_then_unpinned(struct ktest *t)
 	KT_EXPECT(t, ok);
 	for_each_cpu(cpu, cpu_active_mask)
 		KT_EXPECT_EQ(t, count[cpu], 2u);
-	/* It stays spread over ten busy intervals: no ping-pong.  A move
-	 * that this very test causes is allowed: its thread waking on a CPU
-	 * makes that CPU the busiest for a moment (and, counted by load at
-	 * that moment, a move can even look useless: noted, not judged). */
+	/* It stays spread over 160 ticks and at least three busy passes of
+	 * the top level: no ping-pong.  A move that this very test causes
+	 * is allowed: its thread waking on a CPU makes that CPU the busiest
+	 * for a moment (and, counted by load at that moment, a move can
+	 * even look useless: noted, not judged). */
 	m0 = spinner_migrations();
 	u0 = useless_total();
-	msleep(10 * 16 * 1000 / tick_hz);
-	KT_NOTE("%lu spinner moves over ten busy intervals, %lu counted useless",
-		spinner_migrations() - m0, useless_total() - u0);
+	window = MAX(160 * 1000 / tick_hz, 3 * top_busy_interval_ms());
+	msleep(window);
+	KT_NOTE("%lu spinner moves over %u ms of busy balancing, %lu counted useless",
+		spinner_migrations() - m0, window, useless_total() - u0);
 	KT_EXPECT(t, spinner_migrations() - m0 <= 2 * (u64)n);
 	KT_EXPECT(t, KT_WAIT_UNTIL(spread_of(cpu_active_mask, count) <= 1, settle_ms()));
 	KT_EXPECT_EQ(t, wc_in_case(), 0ul);

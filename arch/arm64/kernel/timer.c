@@ -113,6 +113,7 @@ void timer_restart_tick(void)
 void timer_cpu_stop(void)
 {
 	write_sysreg(cntv_ctl_el0, 0);	/* disabled */
+	write_sysreg(cntp_ctl_el0, 0);	/* the hotplug hint's too (timer_hint_deadline) */
 	isb();
 }
 
@@ -125,6 +126,7 @@ void timer_cpu_stop(void)
  * pending (enabled, ISTATUS clear) is left alone: a spin-wait calls this
  * on every turn of its loop, and each write makes QEMU reprogram a timer
  * (with many vCPUs on few host threads, plain TCG pays for that).
+ * Any context, this CPU.
  */
 void timer_hint_deadline(u64 cycles)
 {
@@ -133,6 +135,15 @@ void timer_hint_deadline(u64 cycles)
 	write_sysreg(cntp_cval_el0, read_sysreg(cntpct_el0) + cycles);
 	write_sysreg(cntp_ctl_el0, 3);	/* ENABLE | IMASK */
 	isb();
+}
+
+/* Is a hint deadline of this CPU still ahead (CNTP enabled, not yet
+ * expired)?  Any context; for the tests. */
+bool timer_hint_pending(void)
+{
+	u64 ctl = read_sysreg(cntp_ctl_el0);
+
+	return (ctl & 1) && !(ctl & 4);	/* ENABLE, not ISTATUS */
 }
 
 void udelay(u64 us)
