@@ -19,7 +19,7 @@ void timer_cpu_stop(void);	/* stop it: this CPU is going offline */
  * this CPU's EL1 physical timer, otherwise unused, armed masked to expire
  * 'cycles' from now.  Masked, it never interrupts anything; any context. */
 void timer_hint_deadline(u64 cycles);
-bool timer_hint_pending(void);	/* this CPU's hint still ahead; any context */
+u64 timer_hint_count(void);	/* hints armed since boot, all CPUs; any context */
 
 /* Both split into whole seconds and the rest, so that neither the MHz
  * rounding (62.5 MHz is not whole) nor the multiplication (ns * 62.5e6

@@ -15,6 +15,7 @@
 #include "counter_sync.h"
 #include "cpu.h"
 #include "timer.h"
+#include "params.h"
 #include "../../kernel/sched/rq.h"
 #include "../../kernel/sched/hotplug.h"
 
@@ -530,11 +531,10 @@ static void hotplug_races(struct ktest *t)
 	KT_EXPECT_EQ(t, kt_unresponsive_cpus(), 0);
 }
 
-/* Is the emulator hint's timer deadline still ahead on this CPU?  (From
- * smp_call_function_single: IRQs masked.) */
-static void hint_pending_here(void *arg)
+/* A cross-CPU call that does nothing: only its IPI matters. */
+static void hint_nop(void *arg)
 {
-	*(bool *)arg = timer_hint_pending();
+	(void)arg;
 }
 
 /* A CPU coming up stops the others from its AP states, where it cannot
@@ -543,7 +543,7 @@ static void hint_pending_here(void *arg)
 static void incoming_cpu_stops_the_others(struct ktest *t)
 {
 	struct counter_sync_stats before = counter_sync_stats;
-	static bool pending[NR_CPUS];
+	u64 arms0 = timer_hint_count();
 	unsigned int cpu, c;
 
 	remember_online();
@@ -555,21 +555,16 @@ static void incoming_cpu_stops_the_others(struct ktest *t)
 	KT_EXPECT_EQ(t, counter_sync_stats.checks, before.checks + 1);
 	KT_EXPECT_EQ(t, counter_sync_stats.cpus_in_last, num_online_cpus());
 	KT_EXPECT_EQ(t, counter_sync_stats.out_of_step, before.out_of_step);
-	/* The emulator hint (cpuhp.poll_us) never outlives an operation:
-	 * once the longest hint (1000 us) is over, no CPU has a deadline
-	 * ahead, not even this one after the IPIs it sends to ask the
-	 * others (they would arm it if the hint were still on). */
-	msleep(2);
-	preempt_disable();
-	for_each_online_cpu(c) {
-		if (c != smp_processor_id())
-			smp_call_function_single(c, hint_pending_here, &pending[c], true);
-	}
-	smp_call_function_single(smp_processor_id(), hint_pending_here, &pending[smp_processor_id()],
-				 true);
-	preempt_enable();
+	/* The emulator hint (cpuhp.poll_us): armed during the operation
+	 * (where the boot argument leaves it on), and never after it: IPIs
+	 * sent now arm nothing. */
+	if (boot_params.cpuhp_poll_us)
+		KT_EXPECT(t, timer_hint_count() > arms0);
+	arms0 = timer_hint_count();
 	for_each_online_cpu(c)
-		KT_EXPECT(t, !pending[c]);
+		if (c != smp_processor_id())
+			smp_call_function_single(c, hint_nop, NULL, true);
+	KT_EXPECT_EQ(t, timer_hint_count() - arms0, 0);
 	/* From an active CPU, or with IRQs on, it refuses. */
 	KT_EXPECT_EQ(t, stop_machine_from_inactive_cpu(NULL, NULL, NULL), -EINVAL);
 	restore_online(t);

@@ -9,6 +9,7 @@
  * work (timer_restart_tick).
  */
 #include "timer.h"
+#include "asm/atomic.h"
 #include "irq.h"
 #include "kernel.h"
 #include "params.h"
@@ -117,6 +118,15 @@ void timer_cpu_stop(void)
 	isb();
 }
 
+/* Deadlines armed by timer_hint_deadline() since boot, all CPUs (the
+ * tests check that none is armed outside a hotplug operation). */
+static u64 hint_arms;
+
+u64 timer_hint_count(void)
+{
+	return __atomic_load_n(&hint_arms, __ATOMIC_RELAXED);
+}
+
 /*
  * A deadline that nothing waits for: CNTP is enabled with its output
  * masked, so on hardware it only sets its ISTATUS bit when it expires.
@@ -135,15 +145,8 @@ void timer_hint_deadline(u64 cycles)
 	write_sysreg(cntp_cval_el0, read_sysreg(cntpct_el0) + cycles);
 	write_sysreg(cntp_ctl_el0, 3);	/* ENABLE | IMASK */
 	isb();
-}
-
-/* Is a hint deadline of this CPU still ahead (CNTP enabled, not yet
- * expired)?  Any context; for the tests. */
-bool timer_hint_pending(void)
-{
-	u64 ctl = read_sysreg(cntp_ctl_el0);
-
-	return (ctl & 1) && !(ctl & 4);	/* ENABLE, not ISTATUS */
+	exclusive_check();	/* an exclusive pair: never before the MMU is on */
+	__atomic_fetch_add(&hint_arms, 1, __ATOMIC_RELAXED);
 }
 
 void udelay(u64 us)
