@@ -137,7 +137,7 @@ static void nice_split(struct ktest *t, int nice_a, int nice_b, u64 ticks, u64 *
 	static struct kt_spinner s[2];
 	unsigned int cpu = kt_cpu(0);
 	struct task_struct *p[2];
-	u64 d[2], ticks0;
+	u64 d[2] = { 0, 0 }, ticks0;
 
 	kt_spinner_init(&s[0], -1);
 	kt_spinner_init(&s[1], -1);
