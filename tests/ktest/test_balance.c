@@ -209,7 +209,6 @@ static u64 useless_total(void)
 	return n;
 }
 
-
 /* The longest busy interval of this CPU's domains, ms: the least a busy
  * CPU waits between two passes at its top level (min_interval times
  * busy_factor). */
