@@ -136,7 +136,6 @@ void sched_balance_softirq(struct rq *rq, enum cpu_idle_type idle)
 	 * this hook, so only this CPU writes c. */
 	dt = read_cntvct() - t0;
 	WRITE_ONCE(c->samples[c->passes % LB_HOOK_SAMPLES], (u32)MIN(dt, 0xffffffffULL));
-	WRITE_ONCE(c->cycles, c->cycles + dt);
 	WRITE_ONCE(c->passes, c->passes + 1);
 }
 

@@ -83,12 +83,11 @@ struct lb_global_stats {
 };
 extern struct lb_global_stats lb_stats;
 /* The periodic/NOHZ balance hook's cost, per CPU it ran on (bench):
- * every pass's counter cycles, the last LB_HOOK_SAMPLES of them one by
- * one (passes counts them all; sample i is samples[i % LB_HOOK_SAMPLES]).
+ * the counter cycles of its last LB_HOOK_SAMPLES passes (passes counts
+ * them all; pass i is samples[i % LB_HOOK_SAMPLES]).
  * Written by that CPU only, in SCHED_SOFTIRQ; read racily. */
 #define LB_HOOK_SAMPLES 64
 struct lb_hook_cost {
-	u64 cycles;
 	u64 passes;
 	u32 samples[LB_HOOK_SAMPLES];
 };

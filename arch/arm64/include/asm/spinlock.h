@@ -78,6 +78,8 @@ static inline bool arch_spin_trylock(spinlock_t *l)
  */
 static inline bool arch_spin_lock_unless_queued(spinlock_t *l)
 {
+	/* Relaxed: only a guess at the line's length, stale at once; the
+	 * ordering that guards the data is arch_spin_lock's acquire. */
 	u32 v = __atomic_load_n((u32 *)l, __ATOMIC_RELAXED);
 	u16 owner = v & 0xffff, next = v >> 16;
 
