@@ -10,6 +10,7 @@
 #include "types.h"
 #include "timer.h"
 #include "asm/atomic.h"
+#include "asm/sysreg.h"
 
 /*
  * In bring-up order.  Where each runs:
@@ -89,6 +90,14 @@ static inline void cpuhp_wait_hint(void)
 
 	if (unlikely(cycles))
 		timer_hint_deadline(cycles);
+}
+
+/* One turn of a spin-wait for another CPU on the hotplug path: the hint,
+ * then cpu_relax().  Context: any. */
+static inline void cpuhp_spin_relax(void)
+{
+	cpuhp_wait_hint();
+	cpu_relax();
 }
 
 /* Last operation's duration per CPU, ns (for the shell and benchmarks). */

@@ -205,8 +205,7 @@ static int wait_flag(bool *flag)
 	while (!smp_load_acquire(flag)) {
 		if (read_cntvct() > end)
 			return -ETIMEDOUT;
-		cpuhp_wait_hint();
-		cpu_relax();
+		cpuhp_spin_relax();
 	}
 	return 0;
 }
@@ -243,10 +242,8 @@ static int bringup_cpu(unsigned int cpu)
 		}
 		/* It is in, running our AP states on a slow host: it will
 		 * finish them, and then it must not be left half-way. */
-		while (!smp_load_acquire(&st->ap_done)) {
-			cpuhp_wait_hint();
-			cpu_relax();
-		}
+		while (!smp_load_acquire(&st->ap_done))
+			cpuhp_spin_relax();
 	}
 	if (st->ap_ret) {
 		/* It undid its AP states and is leaving again: wait for that. */

@@ -232,10 +232,8 @@ int kthread_park(struct task_struct *p)
 	 * now: wait until its CPU is done with it (this acquire pairs with
 	 * the store-release of on_cpu in finish_task_switch; after it, p's
 	 * dequeue under its runqueue lock is visible too). */
-	while (smp_load_acquire(&p->on_cpu)) {
-		cpuhp_wait_hint();
-		cpu_relax();
-	}
+	while (smp_load_acquire(&p->on_cpu))
+		cpuhp_spin_relax();
 	return 0;
 }
 

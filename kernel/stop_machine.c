@@ -345,8 +345,7 @@ static int multi_cpu_stop(void *arg)
 		int st = smp_load_acquire(&m->state);
 
 		if (st == cur) {
-			cpuhp_wait_hint();
-			cpu_relax();
+			cpuhp_spin_relax();
 			continue;
 		}
 		cur = st;
@@ -452,10 +451,8 @@ int stop_machine_from_inactive_cpu(cpu_stop_fn_t fn, void *data, const cpumask_t
 		ret = multi_cpu_stop(&m);
 	/* Their last touch of m and done is the count's decrement (polled):
 	 * wait for 0; acquire pairs with it, so their results are read after. */
-	while (smp_load_acquire(&done.nr_todo.counter) > 0) {
-		cpuhp_wait_hint();
-		cpu_relax();
-	}
+	while (smp_load_acquire(&done.nr_todo.counter) > 0)
+		cpuhp_spin_relax();
 	mutex_unlock(&stop_cpus_mutex);
 	return ret ? ret : done.ret;
 }

@@ -118,10 +118,8 @@ static unsigned int sd_grace_wait(void)
 		waited++;
 		/* Acquire pairs with the release in sd_read_end(): once seq
 		 * moved, that section's loads from the old set are done. */
-		while (smp_load_acquire(&sd_readers[cpu].seq) == snap[cpu]) {
-			cpuhp_wait_hint();
-			cpu_relax();
-		}
+		while (smp_load_acquire(&sd_readers[cpu].seq) == snap[cpu])
+			cpuhp_spin_relax();
 	}
 	return waited;
 }

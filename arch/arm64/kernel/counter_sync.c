@@ -58,10 +58,8 @@ static int counter_sync_round(void *arg)
 
 		/* Acquire: the previous turn's reading is seen; pairs with
 		 * the release that handed us the turn. */
-		while (smp_load_acquire(&sync.turn) != mine) {
-			cpuhp_wait_hint();
-			cpu_relax();
-		}
+		while (smp_load_acquire(&sync.turn) != mine)
+			cpuhp_spin_relax();
 		now = read_cntvct();
 		if (mine > 0 && now < sync.last && sync.behind_cpu < 0) {
 			sync.behind_cpu = (int)smp_processor_id();
